@@ -116,4 +116,44 @@ class CommandLineTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("ObfuscateNames"), r.out());
   }
+
+  private static Path shared() {
+    return ROOT.resolve("../shared").normalize();
+  }
+
+  @Test
+  void infoReadsWellForMobileNetV2() throws Exception {
+    Result r = mobilize("info", shared().resolve("models/mobilenet_v2/model.onnx").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("input       input f32[1,3,224,224]"), r.out());
+    assertTrue(r.out().contains("compute     300.77 M MACs"), r.out());
+    assertTrue(r.out().contains("Conv 52"), r.out());
+  }
+
+  @Test
+  void infoJsonWithLayers() throws Exception {
+    Result r = mobilize("info", "--json", "--layers", shared().resolve("models/squeezenet1_1/model.onnx").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("{\"file\":"), r.out());
+    assertTrue(r.out().contains("\"macs\":349"), r.out());
+    assertTrue(r.out().contains("\"layers\":[{\"node\":"), r.out());
+  }
+
+  @Test
+  void corruptModelIsOneLineError() throws Exception {
+    byte[] model = Files.readAllBytes(shared().resolve("models/digits_cnn/model.onnx"));
+    Path cut = plugins.resolve("cut.onnx");
+    Files.write(cut, java.util.Arrays.copyOf(model, 3000));
+    Result r = mobilize("info", cut.toString());
+    assertEquals(1, r.exit());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("mobilize: INVALID_MODEL: " + cut + ": is not a valid ONNX model"), r.err());
+  }
+
+  @Test
+  void missingModelIsOneLineError() throws Exception {
+    Result r = mobilize("info", "no/such/model.onnx");
+    assertEquals(1, r.exit());
+    assertEquals("mobilize: IO_ERROR: no/such/model.onnx: does not exist\n", r.err());
+  }
 }

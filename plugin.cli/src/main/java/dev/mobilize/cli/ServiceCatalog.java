@@ -83,6 +83,20 @@ final class ServiceCatalog {
     return call(ref.get(), action);
   }
 
+  /**
+   * Calls {@code action} with the highest-ranked service of {@code type}.
+   *
+   * @throws MobilizeException when none is installed
+   */
+  <S, R> R firstOf(Class<S> type, Function<S, R> action) {
+    Optional<ServiceReference<S>> ref = references(type, null).stream().max(Comparator.naturalOrder());
+    if (ref.isEmpty()) {
+      throw new MobilizeException(ErrorCode.PLUGIN_UNAVAILABLE,
+          "no " + type.getSimpleName() + " is installed; it comes with the plugin for ONNX (dev.mobilize.onnx)");
+    }
+    return call(ref.get(), action);
+  }
+
   /** Calls {@code action} with the service behind {@code ref}, releasing it afterwards. */
   <S, R> R call(ServiceReference<S> ref, Function<S, R> action) {
     S service = context.getService(ref);

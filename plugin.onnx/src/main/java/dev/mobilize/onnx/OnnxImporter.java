@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.onnx.proto.Onnx.ModelProto;
+import dev.mobilize.onnx.shape.ShapeInference;
 import dev.mobilize.onnx.upgrade.OpsetUpgrade;
 import dev.mobilize.onnx.upgrade.UpgradeSoftmaxAxis;
 import dev.mobilize.service.ErrorCode;
@@ -15,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -34,6 +37,9 @@ public class OnnxImporter implements ModelImporter {
 
   /** Option: fix input shapes at import, {@code name=d0,d1,...;name2=...}. */
   public static final String INPUT_SHAPE = "input-shape";
+
+  /** Metadata key: the default-domain opset of the file as it was read. */
+  public static final String SOURCE_OPSET = "mobilize.source_opset";
 
   private static final Logger LOG = LoggerFactory.getLogger(OnnxImporter.class);
   private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8; // protobuf's 2 GB limit
@@ -73,7 +79,9 @@ public class OnnxImporter implements ModelImporter {
       model = InputShapes.apply(model, options.get(INPUT_SHAPE, ""));
       model = OpsetUpgrade.upgrade(model);
       model = model.withGraph(GraphOrder.sort(model.graph(), Set.of()));
+      model = new ShapeInference().infer(model);
       model = UpgradeSoftmaxAxis.upgrade(model, originalOpset);
+      model = model.withMetadata(withSourceOpset(model.metadata(), originalOpset));
       LOG.info("read {}: opset {}, {} nodes, {} initializers in {} ms", name, originalOpset,
           model.graph().nodes().size(), model.graph().initializers().size(), (System.nanoTime() - started) / 1_000_000);
       return model;
@@ -83,6 +91,13 @@ public class OnnxImporter implements ModelImporter {
       throw new MobilizeException(ErrorCode.LIMIT_EXCEEDED,
           "the model does not fit in memory; give Java more heap (MOBILIZE_JAVA_OPTS=-Xmx8g)").inFile(name);
     }
+  }
+
+  /** Records the opset the file was written with (the IR itself is normalised to the newest). */
+  private static Map<String, String> withSourceOpset(Map<String, String> metadata, long opset) {
+    Map<String, String> m = new LinkedHashMap<>(metadata);
+    m.putIfAbsent(SOURCE_OPSET, Long.toString(opset));
+    return m;
   }
 
   private static byte[] readBytes(Path file) {
