@@ -1,6 +1,7 @@
 package dev.mobilize.service;
 
 import dev.mobilize.ir.Model;
+import java.util.Set;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -18,6 +19,16 @@ public interface GraphPass {
 
   /** One line that says what the pass does. */
   String description();
+
+  /**
+   * The {@code mobilize}-domain operators this pass creates (see {@link dev.mobilize.ir.FusedOps}).
+   * A pass that creates any runs only on the way to a target whose exporter
+   * {@linkplain ModelExporter#expresses() expresses} all of them; the ONNX exporter expresses none,
+   * so ONNX output keeps standard operators. Empty by default.
+   */
+  default Set<String> produces() {
+    return Set.of();
+  }
 
   /**
    * Applies the pass once over the whole model.

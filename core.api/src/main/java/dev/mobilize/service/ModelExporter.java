@@ -3,6 +3,7 @@ package dev.mobilize.service;
 import dev.mobilize.ir.Model;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -20,6 +21,15 @@ public interface ModelExporter {
 
   /** The format name, equal to the {@code mobilize.format} service property. */
   String format();
+
+  /**
+   * The {@code mobilize}-domain operators (see {@link dev.mobilize.ir.FusedOps}) this exporter can
+   * write, lowering them to its framework's own fused layers. Empty by default: standard ONNX
+   * operators only.
+   */
+  default Set<String> expresses() {
+    return Set.of();
+  }
 
   /**
    * The pre-flight check: every node this format cannot express, all at once. Nothing is written.

@@ -55,6 +55,12 @@ final class ExternalData {
       throw new MobilizeException(ErrorCode.INVALID_MODEL,
           what + " needs " + expectedBytes + " bytes but its external data length is " + length);
     }
+    Runtime rt = Runtime.getRuntime();
+    long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (expectedBytes > headroom) {
+      throw new MobilizeException(ErrorCode.LIMIT_EXCEEDED, what + " needs " + expectedBytes
+          + " bytes, more than the " + headroom + " bytes of Java heap left; give Java more (MOBILIZE_JAVA_OPTS=-Xmx16g)");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (offset < 0 || offset > size || size - offset < expectedBytes) {
