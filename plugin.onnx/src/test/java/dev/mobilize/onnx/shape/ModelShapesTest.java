@@ -2,13 +2,13 @@ package dev.mobilize.onnx.shape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mobilize.ir.Attributes;
 import dev.mobilize.ir.DataType;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Shape;
-import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.onnx.OnnxImporter;
+import dev.mobilize.service.Options;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,39 +19,9 @@ import org.junit.jupiter.api.Test;
 /** Real models from ../shared/models: every value gets a static shape once the inputs are fixed. */
 class ModelShapesTest {
 
-  private static Graph load(String model) throws Exception {
+  private static Graph load(String model) {
     Path file = OnnxTestFiles.shared().resolve("models").resolve(model).resolve("model.onnx");
-    return withSliceInputs(OnnxTestFiles.read(file).graph());
-  }
-
-  /**
-   * Older opsets keep Slice's starts/ends/axes and Reduce*'s, Squeeze's and Unsqueeze's axes in
-   * attributes; the importer moves them to inputs. Until the importer is merged into this branch,
-   * the test does that itself.
-   */
-  private static Graph withSliceInputs(Graph g) {
-    Graph.Builder b = g.toBuilder();
-    List<Node> nodes = new ArrayList<>();
-    for (Node n : g.nodes()) {
-      boolean slice = n.opType().equals("Slice") && n.attributes().has("starts");
-      boolean axes = n.attributes().has("axes") && (n.opType().startsWith("Reduce") || n.opType().endsWith("queeze"));
-      if (!slice && !axes) {
-        nodes.add(n);
-        continue;
-      }
-      String prefix = n.output(0) + "_";
-      Attributes.Builder rest = n.attributes().toBuilder().remove("starts").remove("ends").remove("axes");
-      Node.Builder nb = n.toBuilder().attributes(rest.build());
-      String[] names = slice ? new String[] {"starts", "ends", "axes"} : new String[] {"axes"};
-      for (int i = 0; i < names.length; i++) {
-        if (n.attributes().has(names[i])) {
-          b.initializer(prefix + names[i], Tensor.vector(n.attributes().ints(names[i])));
-          nb.input(i + 1, prefix + names[i]);
-        }
-      }
-      nodes.add(nb.build());
-    }
-    return b.nodes(nodes).build();
+    return new OnnxImporter().read(file, Options.NONE).graph();
   }
 
   /** Names of node outputs whose shape is not fully static, with what was inferred. */
@@ -70,14 +40,14 @@ class ModelShapesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mobilenet_v2", "resnet18", "squeezenet1_1", "shufflenet_v2_x1_0"})
-  void torchvisionModelsAreFullyStatic(String model) throws Exception {
+  void torchvisionModelsAreFullyStatic(String model) {
     Graph g = new ShapeInference().infer(load(model));
     assertEquals(List.of(), notStatic(g));
     assertEquals("f32[1,1000]", g.outputs().get(0).typeString());
   }
 
   @Test
-  void digitsCnnKeepsTheBatchSymbol() throws Exception {
+  void digitsCnnKeepsTheBatchSymbol() {
     Graph g = load("digits_cnn");
     Graph stripped = g.toBuilder().valueInfos(java.util.Map.of())
         .outputs(List.of(ValueInfo.unknown(g.outputs().get(0).name()))).build();
@@ -86,7 +56,7 @@ class ModelShapesTest {
   }
 
   @Test
-  void ppocrClsWithAFixedInputIsFullyStatic() throws Exception {
+  void ppocrClsWithAFixedInputIsFullyStatic() {
     Graph g = load("ppocr_cls");
     ValueInfo x = g.inputs().get(0);
     Graph fixed = g.toBuilder().inputs(List.of(x.withShape(Shape.of(1, 3, 48, 192)))).build();
@@ -96,7 +66,7 @@ class ModelShapesTest {
   }
 
   @Test
-  void ppocrClsWithADynamicInputKeepsTheBatchSymbol() throws Exception {
+  void ppocrClsWithADynamicInputKeepsTheBatchSymbol() {
     Graph g = load("ppocr_cls");
     Graph stripped = g.toBuilder().outputs(List.of(ValueInfo.unknown(g.outputs().get(0).name()))).build();
     Graph inferred = new ShapeInference().infer(stripped);
