@@ -19,6 +19,13 @@ final class ElementwiseShapes {
     c.constant(0).ifPresent(t -> c.outputConstant(0, t));
   }
 
+  /** Neg: also negates a known integer value. */
+  static void neg(NodeContext c) {
+    same(c);
+    c.value(0).ifPresent(v -> c.outputValue(0, new KnownValue(v.scalar(),
+        v.elements().stream().map(x -> SymbolicInt.of(0).minus(x)).toList())));
+  }
+
   /** Not, IsNaN, IsInf: a bool of the input's shape. */
   static void bool(NodeContext c) {
     c.output(0, DataType.BOOL, c.shape(0));
