@@ -110,6 +110,9 @@ final class ProtoToIr {
       throw new MobilizeException(ErrorCode.INVALID_MODEL,
           "node '" + n.getName() + "' producing " + n.getOutputList() + " has no op_type");
     }
+    if (n.getOutputCount() == 0 || n.getOutputList().stream().allMatch(String::isEmpty)) {
+      throw MobilizeException.atNode(b.build(), ErrorCode.INVALID_MODEL, "has no outputs; every ONNX node has at least one");
+    }
     Attributes.Builder attrs = Attributes.builder();
     for (AttributeProto a : n.getAttributeList()) {
       try {

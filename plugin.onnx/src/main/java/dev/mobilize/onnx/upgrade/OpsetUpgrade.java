@@ -102,6 +102,9 @@ public final class OpsetUpgrade {
           rule.rewrite(node, opset, ctx);
         } catch (IllegalArgumentException e) {
           throw MobilizeException.atNode(node, ErrorCode.INVALID_MODEL, e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+          throw MobilizeException.atNode(node, ErrorCode.INVALID_MODEL,
+              "has fewer inputs or outputs than " + node.opType() + " needs");
         }
       } else {
         out.node(node);
