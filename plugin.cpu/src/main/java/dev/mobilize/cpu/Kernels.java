@@ -60,7 +60,7 @@ final class Kernels {
       entry("Sub", Binary.of((a, b) -> a - b, (a, b) -> a - b)),
       entry("Mul", Binary.of((a, b) -> a * b, (a, b) -> a * b)),
       entry("Div", Binary.of((a, b) -> a / b, (a, b) -> a / b)),
-      entry("Pow", Binary.of((a, b) -> (float) Math.pow(a, b), (a, b) -> (long) Math.pow(a, b))),
+      entry("Pow", new Pow()),
       entry("Mod", new Mod()),
       entry("BitShift", new BitShift()),
       entry("And", Binary.of(null, (a, b) -> a != 0 && b != 0 ? 1 : 0)),
@@ -137,5 +137,13 @@ final class Kernels {
       entry("Tile", new Tile()),
       entry("Range", new Range()),
       entry("DepthToSpace", new DepthToSpace(true)),
-      entry("SpaceToDepth", new DepthToSpace(false)));
+      entry("SpaceToDepth", new DepthToSpace(false)),
+      // quantization
+      entry("QuantizeLinear", new Quantize(true)),
+      entry("DequantizeLinear", new Quantize(false)),
+      entry("DynamicQuantizeLinear", new DynamicQuantizeLinear()),
+      entry("MatMulInteger", new IntegerMatMul(false)),
+      entry("QLinearMatMul", new IntegerMatMul(true)),
+      entry("ConvInteger", new IntegerConv(false)),
+      entry("QLinearConv", new IntegerConv(true)));
 }

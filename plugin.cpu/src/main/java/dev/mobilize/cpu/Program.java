@@ -25,6 +25,10 @@ import java.util.function.Function;
  */
 final class Program {
 
+  /** Set -Dmobilize.cpu.profile=true to sum the time per op type into {@link #TIMES}. */
+  static final boolean PROFILE = Boolean.getBoolean("mobilize.cpu.profile");
+  static final Map<String, Long> TIMES = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Graph graph;
   private final Map<String, Integer> slotOf = new HashMap<>();
   private final List<String> slotNames = new ArrayList<>();
@@ -276,8 +280,13 @@ final class Program {
         args[i] = st.in()[i] < 0 ? null : slots[st.in()[i]];
       }
       NdArray[] res;
+      long t0 = PROFILE ? System.nanoTime() : 0;
       try {
         res = st.step().run(args, exec);
+        if (PROFILE) {
+          TIMES.merge(st.node().opType() + (st.node().attributes().has("group") ? "/g" + st.node().attributes().getInt("group") : ""),
+              System.nanoTime() - t0, Long::sum);
+        }
       } catch (MobilizeException e) {
         throw e;
       } catch (RuntimeException e) {

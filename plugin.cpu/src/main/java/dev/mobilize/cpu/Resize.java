@@ -97,7 +97,7 @@ final class Resize implements Kernel {
             wts[d][o] = new float[] {1f};
             continue;
           }
-          double c = original(ctm, o, scale[d], inLen, outLen, roiStart[d], roiEnd[d]);
+          double c = original(ctm, o, scale[d], inLen, outLen, scale[d] * inLen, roiStart[d], roiEnd[d]);
           if (ctm.equals("tf_crop_and_resize") && (c < 0 || c > inLen - 1)) {
             idx[d][o] = new int[] {-1};
             wts[d][o] = new float[] {1f};
@@ -165,11 +165,16 @@ final class Resize implements Kernel {
     };
   }
 
-  static double original(String ctm, int o, double scale, int inLen, int outLen, double start, double end) {
+  /**
+   * The input coordinate of output coordinate {@code o}; {@code resized} is the unrounded output
+   * length {@code scale * inLen}, as the ONNX reference uses it.
+   */
+  static double original(String ctm, int o, double scale, int inLen, int outLen, double resized, double start,
+      double end) {
     return switch (ctm) {
       case "asymmetric" -> o / scale;
-      case "align_corners" -> outLen == 1 ? 0 : o * (inLen - 1) / (double) (outLen - 1);
-      case "pytorch_half_pixel" -> outLen > 1 ? (o + 0.5) / scale - 0.5 : 0;
+      case "align_corners" -> resized == 1 ? 0 : o * (inLen - 1) / (resized - 1);
+      case "pytorch_half_pixel" -> resized > 1 ? (o + 0.5) / scale - 0.5 : 0;
       case "half_pixel_symmetric" -> {
         double adjustment = outLen / (scale * inLen);
         double center = inLen / 2.0;
