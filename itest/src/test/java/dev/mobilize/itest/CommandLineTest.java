@@ -166,9 +166,9 @@ class CommandLineTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().startsWith("output f32[8,10] "), r.out());
     assertTrue(Files.isRegularFile(out.resolve("output.pb")) && Files.isRegularFile(out.resolve("output.npy")));
-    Result c = mobilize("compare", model.resolve("model.onnx").toString(), model.resolve("model.onnx").toString(),
-        "--input", "input=" + out.resolve("../../out/output.npy").normalize().toString().replace("output.npy", "missing.npy"));
-    assertEquals(1, c.exit(), "a missing input file is an error");
+    Result missing = mobilize("run", model.resolve("model.onnx").toString(), "--input", "input=" + out.resolve("nope.npy"));
+    assertEquals(1, missing.exit());
+    assertEquals("mobilize: IO_ERROR: " + out.resolve("nope.npy") + ": does not exist\n", missing.err());
   }
 
   @Test
