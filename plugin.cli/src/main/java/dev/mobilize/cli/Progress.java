@@ -27,11 +27,21 @@ final class Progress implements AutoCloseable {
 
   /** A bar for {@code total} steps; silent when not on a terminal. */
   static Progress start(String label, long total) {
-    boolean tty = Boolean.getBoolean("mobilize.tty");
-    PrintStream out = tty ? new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8) : null;
-    Progress p = new Progress(label, total, out);
-    p.draw(true);
-    return p;
+    return new Progress(label, total, Boolean.getBoolean("mobilize.tty") ? terminal() : null).drawn();
+  }
+
+  private Progress drawn() {
+    draw(true);
+    return this;
+  }
+
+  /** The controlling terminal itself (stderr may pass through the launcher script's filter). */
+  private static PrintStream terminal() {
+    try {
+      return new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8);
+    } catch (java.io.IOException | SecurityException e) {
+      return new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    }
   }
 
   void step() {
