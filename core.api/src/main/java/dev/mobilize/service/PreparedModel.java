@@ -25,6 +25,37 @@ public interface PreparedModel extends AutoCloseable {
    */
   Map<String, Tensor> run(Map<String, Tensor> inputs);
 
+  /**
+   * The most bytes of activations (intermediate values) held at once by the memory plan, or -1
+   * when the executor does not know.
+   */
+  default long peakActivationBytes() {
+    return -1;
+  }
+
+  /**
+   * Time spent in each node during the last {@link #run}, in graph order, when the model was
+   * prepared with the option {@value #PROFILE}{@code =true}; empty otherwise.
+   */
+  default List<NodeTiming> lastProfile() {
+    return List.of();
+  }
+
+  /** Option of {@link GraphExecutor#prepare}: record {@link #lastProfile()}. */
+  String PROFILE = "profile";
+
+  /** Option of {@link GraphExecutor#prepare}: number of threads (default: available processors). */
+  String THREADS = "threads";
+
+  /**
+   * How long one node took.
+   *
+   * @param node the node name ({@link dev.mobilize.ir.Node#describe()} form when it has none)
+   * @param opType its operator type
+   * @param nanos wall time of its last run
+   */
+  record NodeTiming(String node, String opType, long nanos) {}
+
   @Override
   void close();
 }

@@ -16,6 +16,9 @@ public final class ServiceProperties {
   /** The name of a {@link GraphPass}, e.g. {@code FuseConvBatchNorm}. */
   public static final String PASS = "mobilize.pass";
 
+  /** The file extension of a {@link TensorFormat}, e.g. {@code pb}, {@code npy}. */
+  public static final String TENSOR_FORMAT = "mobilize.tensor-format";
+
   /** The name of a {@link GraphExecutor}, e.g. {@code cpu}. */
   public static final String EXECUTOR = "mobilize.executor";
 }

@@ -156,4 +156,47 @@ class CommandLineTest {
     assertEquals(1, r.exit());
     assertEquals("mobilize: IO_ERROR: no/such/model.onnx: does not exist\n", r.err());
   }
+
+  @Test
+  void runWritesOutputsThatMatchTheReference() throws Exception {
+    Path model = shared().resolve("models/digits_cnn");
+    Path out = plugins.resolve("out");
+    Result r = mobilize("run", model.resolve("model.onnx").toString(), "--input",
+        "input=" + model.resolve("test_data_set_0/input_0.pb"), "--out", out.toString(), "--npy");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("output f32[8,10] "), r.out());
+    assertTrue(Files.isRegularFile(out.resolve("output.pb")) && Files.isRegularFile(out.resolve("output.npy")));
+    Result missing = mobilize("run", model.resolve("model.onnx").toString(), "--input", "input=" + out.resolve("nope.npy"));
+    assertEquals(1, missing.exit());
+    assertEquals("mobilize: IO_ERROR: " + out.resolve("nope.npy") + ": does not exist\n", missing.err());
+  }
+
+  @Test
+  void compareFailsBeyondToleranceWithExitOne() throws Exception {
+    Result same = mobilize("compare", shared().resolve("models/squeezenet1_1/model.onnx").toString(),
+        shared().resolve("models/squeezenet1_1/model.onnx").toString(), "--per-layer");
+    assertEquals(0, same.exit(), same.err());
+    assertTrue(same.out().contains("OK: outputs agree"), same.out());
+    Result different = mobilize("compare", shared().resolve("models/squeezenet1_1/model.onnx").toString(),
+        shared().resolve("models/resnet18/model.onnx").toString());
+    assertEquals(1, different.exit());
+    assertTrue(different.out().contains("BEYOND TOLERANCE"), different.out());
+  }
+
+  @Test
+  void benchJson() throws Exception {
+    Result r = mobilize("bench", shared().resolve("models/digits_cnn/model.onnx").toString(), "--iters", "3",
+        "--warmup", "1", "--threads", "1", "--json", "--input-shape", "input=1,1,8,8");
+    assertEquals(0, r.exit(), r.err());
+    for (String key : new String[] {"median_ms", "p90_ms", "min_ms", "threads", "peak_activation_bytes"}) {
+      assertTrue(r.out().contains("\"" + key + "\":"), key + " in " + r.out());
+    }
+  }
+
+  @Test
+  void conformanceEndsWithTheCountLine() throws Exception {
+    Result r = mobilize("conformance", shared().resolve("onnx-node-tests").toString(), "--filter", "test_relu");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().trim().lines().reduce((a, b) -> b).orElse("").matches("\\d+ passed, 0 failed, \\d+ skipped"), r.out());
+  }
 }

@@ -45,6 +45,7 @@ public class CpuGraphExecutor implements GraphExecutor {
           "option 'threads' must be at least 1, got " + threads);
     }
     List<Problem> problems = new ArrayList<>();
+    problems.addAll(SupportedTypes.check(model.graph()));
     var graph = FuseForCpu.apply(model.graph());
     Program program = Program.compile(graph, model.opset(), Set.of(), Kernels.TABLE, problems);
     if (!problems.isEmpty()) {

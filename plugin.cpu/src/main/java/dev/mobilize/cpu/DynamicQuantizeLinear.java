@@ -12,18 +12,19 @@ final class DynamicQuantizeLinear implements Kernel {
   public Step bind(Node node, Binding binding) {
     return (in, ex) -> {
       float[] x = in[0].f;
-      double lo = 0;
-      double hi = 0;
+      float lo = 0;
+      float hi = 0;
       for (float v : x) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
       }
-      float scale = (float) ((hi - lo) / 255);
-      float zpf = scale == 0 ? 0 : (float) Math.rint(Math.max(0, Math.min(255, -lo / scale)));
+      // float32 arithmetic throughout, as the spec's reference computes it
+      float scale = (hi - lo) / 255f;
+      float zpf = scale == 0 ? 0 : (float) Math.rint(Math.max(0f, Math.min(255f, -lo / scale)));
       long zp = (long) zpf;
       long[] o = ex.longs(x.length);
       for (int i = 0; i < x.length; i++) {
-        double q = scale == 0 ? 0 : Math.rint(x[i] / (double) scale) + zp;
+        float q = scale == 0 ? 0 : (float) Math.rint(x[i] / scale) + zp;
         o[i] = (long) Math.max(0, Math.min(255, q));
       }
       return new NdArray[] {NdArray.ofLongs(DataType.UINT8, in[0].shape, o),

@@ -13,6 +13,8 @@ import java.util.Map;
 final class Exec {
 
   final Parallel parallel;
+  /** Values visible to subgraphs of the graph running now (set by {@link Program#run}). */
+  java.util.function.Function<String, NdArray> scope;
   private final Map<Integer, ArrayDeque<float[]>> freeFloats = new HashMap<>();
   private final Map<Integer, ArrayDeque<long[]>> freeLongs = new HashMap<>();
   private final IdentityHashMap<Object, Boolean> owned = new IdentityHashMap<>();

@@ -138,6 +138,12 @@ final class Kernels {
       entry("Range", new Range()),
       entry("DepthToSpace", new DepthToSpace(true)),
       entry("SpaceToDepth", new DepthToSpace(false)),
+      entry("Trilu", new Trilu()),
+      entry("CumSum", new CumSum()),
+      entry("NonZero", new NonZero()),
+      entry("OneHot", new OneHot()),
+      entry("LRN", new Lrn()),
+      entry("If", new If()),
       // quantization
       entry("QuantizeLinear", new Quantize(true)),
       entry("DequantizeLinear", new Quantize(false)),

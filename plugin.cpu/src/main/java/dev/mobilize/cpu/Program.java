@@ -214,6 +214,12 @@ final class Program {
           last[s] = k;
         }
       }
+      for (String name : subgraphReads(steps.get(k).node(), new HashSet<>())) {
+        Integer s = slotOf.get(name);
+        if (s != null) {
+          last[s] = k;
+        }
+      }
       for (int s : steps.get(k).out()) {
         if (s >= 0 && last[s] < k) {
           last[s] = k;
@@ -242,6 +248,20 @@ final class Program {
       steps.set(k, new StepInfo(st.node(), st.step(), st.in(), st.out(),
           die.get(k).stream().mapToInt(Integer::intValue).toArray()));
     }
+  }
+
+  /** Names read by nodes of the node's subgraphs (at any depth): they must live until the node ran. */
+  private static Set<String> subgraphReads(Node node, Set<String> out) {
+    for (Attribute a : node.attributes().asMap().values()) {
+      if (a instanceof Attribute.GraphValue gv) {
+        for (Node n : gv.value().nodes()) {
+          out.addAll(n.inputs());
+          subgraphReads(n, out);
+        }
+        gv.value().outputs().forEach(v -> out.add(v.name()));
+      }
+    }
+    return out;
   }
 
   Graph graph() {
@@ -274,6 +294,20 @@ final class Program {
       slots[c.getValue()] = v;
     }
     IdentityHashMap<Object, int[]> refs = new IdentityHashMap<>();
+    java.util.function.Function<String, NdArray> saved = exec.scope;
+    exec.scope = name -> {
+      Integer s = slotOf.get(name);
+      NdArray v = s == null ? null : slots[s];
+      return v != null ? v : outer == null ? null : outer.apply(name);
+    };
+    try {
+      return runSteps(slots, refs, exec);
+    } finally {
+      exec.scope = saved;
+    }
+  }
+
+  private NdArray[] runSteps(NdArray[] slots, IdentityHashMap<Object, int[]> refs, Exec exec) {
     for (StepInfo st : steps) {
       NdArray[] args = new NdArray[st.in().length];
       for (int i = 0; i < args.length; i++) {

@@ -34,7 +34,8 @@ final class Quantize implements Kernel {
         long[] o = ex.longs(n);
         for (int i = 0; i < n; i++) {
           int s = si[i];
-          double q = Math.rint(x.getFloat(i) / (double) scale.f[s]) + (zp == null ? 0 : zp.l[s]);
+          // float32 division, as the reference computes it
+          double q = Math.rint(x.getFloat(i) / scale.f[s]) + (zp == null ? 0 : zp.l[s]);
           o[i] = (long) Math.max(lo, Math.min(hi, q));
         }
         return new NdArray[] {NdArray.ofLongs(t, x.shape, o)};

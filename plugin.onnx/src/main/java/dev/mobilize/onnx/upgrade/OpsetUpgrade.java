@@ -100,6 +100,8 @@ public final class OpsetUpgrade {
       if (rule != null && rule.applies(node, opset)) {
         try {
           rule.rewrite(node, opset, ctx);
+        } catch (MobilizeException e) {
+          throw MobilizeException.atNode(node, e.code(), e.detail());
         } catch (IllegalArgumentException e) {
           throw MobilizeException.atNode(node, ErrorCode.INVALID_MODEL, e.getMessage());
         } catch (IndexOutOfBoundsException e) {

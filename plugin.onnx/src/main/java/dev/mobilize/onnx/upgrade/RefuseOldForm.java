@@ -1,6 +1,8 @@
 package dev.mobilize.onnx.upgrade;
 
 import dev.mobilize.ir.Node;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.MobilizeException;
 
 /** An old form whose semantics have no newest equivalent: refused with what to do instead. */
 final class RefuseOldForm implements LegacyForm {
@@ -20,6 +22,6 @@ final class RefuseOldForm implements LegacyForm {
 
   @Override
   public void rewrite(Node node, long opset, UpgradeContext out) {
-    throw new IllegalArgumentException(message);
+    throw new MobilizeException(ErrorCode.UNSUPPORTED_OP, message);
   }
 }

@@ -1,6 +1,8 @@
 package dev.mobilize.onnx.upgrade;
 
 import dev.mobilize.ir.Node;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.MobilizeException;
 import dev.mobilize.ir.Tensor;
 import java.util.List;
 
@@ -25,7 +27,7 @@ final class UpgradeResize implements LegacyForm {
     }
     String ctm = node.attributes().getString("coordinate_transformation_mode", "half_pixel");
     if (ctm.equals("tf_half_pixel_for_nn")) {
-      throw new IllegalArgumentException("coordinate_transformation_mode 'tf_half_pixel_for_nn' was removed in "
+      throw new MobilizeException(ErrorCode.UNSUPPORTED_OP, "coordinate_transformation_mode 'tf_half_pixel_for_nn' was removed in "
           + "opset 13 and is not supported; re-export with 'half_pixel' or 'asymmetric'");
     }
     List<String> inputs = new java.util.ArrayList<>(node.inputs());
