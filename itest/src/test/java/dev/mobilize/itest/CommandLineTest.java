@@ -224,4 +224,21 @@ class CommandLineTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().trim().lines().reduce((a, b) -> b).orElse("").matches("\\d+ passed, 0 failed, \\d+ skipped"), r.out());
   }
+
+  /** The README's quick start: the sample model converts to ncnn and proves itself. */
+  @Test
+  void quickStartConvertsTheSampleToNcnn() throws Exception {
+    Path out = plugins.resolve("quickstart");
+    Result r = mobilize("convert", ROOT.resolve("samples/mobilenet_tiny.onnx").toString(), "--to", "ncnn", "--out",
+        out.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("cosine 1.000000"), r.out());
+    for (String f : new String[] {"mobilenet_tiny.param", "mobilenet_tiny.bin", "mobilenet_tiny.mobilize.json"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    assertTrue(Files.readString(out.resolve("mobilenet_tiny.param")).startsWith("7767517\n"));
+    Result c = mobilize("compare", ROOT.resolve("samples/mobilenet_tiny.onnx").toString(),
+        out.resolve("mobilenet_tiny.param").toString());
+    assertEquals(0, c.exit(), c.out() + c.err());
+  }
 }
