@@ -16,6 +16,13 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /** Temporary files are private (rw-------); the result should be like any other file (rw-r--r--). */
+  private static void readableByAll(Path tmp) throws IOException {
+    if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+  }
+
   /** Writes {@code bytes} to {@code file} (creating its folder), replacing any old file. */
   public static void write(Path file, byte[] bytes) {
     Path dir = file.toAbsolutePath().getParent();
@@ -24,6 +31,7 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
       Files.write(tmp, bytes);
+      readableByAll(tmp);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

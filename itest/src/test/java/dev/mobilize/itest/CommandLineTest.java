@@ -98,7 +98,7 @@ class CommandLineTest {
     Result r = mobilize("-f", script.toString(), "now");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("dev.mobilize.cli"), r.out());
-    assertTrue(r.out().contains("no graph passes"), r.out());
+    assertTrue(r.out().contains("FuseConvBatchNorm"), r.out());
     assertTrue(r.out().contains("done now"), r.out());
   }
 
@@ -128,6 +128,31 @@ class CommandLineTest {
     assertTrue(r.out().contains("input       input f32[1,3,224,224]"), r.out());
     assertTrue(r.out().contains("compute     300.77 M MACs"), r.out());
     assertTrue(r.out().contains("Conv 52"), r.out());
+  }
+
+  @Test
+  void convertOptimizesWritesManifestAndVerifies() throws Exception {
+    Path out = plugins.resolve("out");
+    Result r = mobilize("convert", shared().resolve("models/digits_cnn/model.onnx").toString(), "--to", "onnx",
+        "--out", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("nodes       12 -> 10"), r.out());
+    assertTrue(r.out().contains("FuseConvBatchNorm 2"), r.out());
+    assertTrue(r.out().contains("verify      output: max abs error"), r.out());
+    assertTrue(Files.exists(out.resolve("model.onnx")), r.out());
+    assertTrue(Files.readString(out.resolve("model.mobilize.json")).contains("\"source_sha256\""), r.out());
+    Result bad = mobilize("convert", shared().resolve("models/digits_cnn/model.onnx").toString(), "--to", "tflite",
+        "--out", out.toString());
+    assertEquals(2, bad.exit(), bad.out());
+    assertTrue(bad.err().contains("unknown format 'tflite'; available: onnx"), bad.err());
+  }
+
+  @Test
+  void analyzeNamesLayersInFindings() throws Exception {
+    Result r = mobilize("analyze", shared().resolve("models/resnet18/model.onnx").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("[kernel] /conv1/Conv: 7x7 convolution"), r.out());
+    assertTrue(r.out().contains("size        fp32 46.80 MB, fp16 23.40 MB, int8 11.70 MB"), r.out());
   }
 
   @Test

@@ -1,0 +1,269 @@
+package dev.mobilize.cli;
+
+import dev.mobilize.ir.Model;
+import dev.mobilize.service.AtomicFiles;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.GraphExecutor;
+import dev.mobilize.service.GraphPass;
+import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.ModelExporter;
+import dev.mobilize.service.ModelImporter;
+import dev.mobilize.service.ModelInspector;
+import dev.mobilize.service.Options;
+import dev.mobilize.service.PassContext;
+import dev.mobilize.service.Problem;
+import dev.mobilize.service.ServiceProperties;
+import dev.mobilize.ir.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/** {@code convert}: import, optimize, export, read back and verify, with a manifest beside the output. */
+@Component(
+    service = ConvertCommand.class,
+    property = {"osgi.command.scope=mobilize", "osgi.command.function=convert"})
+public class ConvertCommand {
+
+  private final BundleContext context;
+  private final ModelFiles files;
+  private final ServiceCatalog catalog;
+
+  @Activate
+  public ConvertCommand(BundleContext context) {
+    this.context = context;
+    this.files = new ModelFiles(context);
+    this.catalog = new ServiceCatalog(context);
+  }
+
+  @Descriptor("convert a model to another format: import, optimize, export, then read the result back and check it computes the same")
+  public Object convert(
+      @Descriptor("target format, e.g. onnx") @Parameter(names = "--to", absentValue = "") String to,
+      @Descriptor("output folder") @Parameter(names = "--out", absentValue = "") String out,
+      @Descriptor("passes to run instead of the default pipeline, e.g. FuseConvBatchNorm,RemoveUnused")
+          @Parameter(names = "--passes", absentValue = "") String passes,
+      @Descriptor("run no optimization pass") @Parameter(names = "--no-optimize", presentValue = "true",
+          absentValue = "false") boolean noOptimize,
+      @Descriptor("run the model after every pass and name the first pass that changes the outputs")
+          @Parameter(names = "--verify-passes", presentValue = "true", absentValue = "false") boolean verifyPasses,
+      @Descriptor("skip reading the result back and comparing outputs") @Parameter(names = "--no-verify",
+          presentValue = "true", absentValue = "false") boolean noVerify,
+      @Descriptor("largest accepted max error relative to max|output| (default 1e-4)")
+          @Parameter(names = "--tolerance", absentValue = "") String tolerance,
+      @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
+          String inputShape,
+      @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+      @Descriptor("model file (any installed format)") String model) {
+    if (to.isEmpty()) {
+      throw new IllegalArgumentException("give the target format with --to; available: " + exportFormats());
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("give the output folder with --out");
+    }
+    double tol = Verification.DEFAULT_TOLERANCE;
+    if (!tolerance.isEmpty()) {
+      try {
+        tol = Double.parseDouble(tolerance);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--tolerance '" + tolerance + "' is not a number, e.g. 1e-4");
+      }
+    }
+    if (!exportFormats().contains(to)) {
+      throw new IllegalArgumentException("unknown format '" + to + "'; available: " + String.join(", ", exportFormats()));
+    }
+    Map<String, String> readOpts = new LinkedHashMap<>();
+    if (!inputShape.isEmpty()) {
+      readOpts.put("input-shape", inputShape);
+    }
+    Path source = Path.of(model);
+    ModelFiles.Loaded loaded = files.read(source, Options.of(readOpts));
+    Model original = catalog.firstOf(ModelInspector.class, i -> i.inferShapes(loaded.model()));
+    Set<String> expressible = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to, ModelExporter::expresses);
+
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("to", to);
+    options.put("optimize", String.valueOf(!noOptimize));
+    options.put("passes", passes);
+    options.put("verify", String.valueOf(!noVerify));
+    options.put("verify_passes", String.valueOf(verifyPasses));
+    options.put("tolerance", String.valueOf(tol));
+    options.put("input_shape", inputShape);
+
+    ConvertReport report = new ConvertReport(loaded.file(), to, original.graph().nodes().size(), tol);
+    Model result = original;
+    if (!noOptimize) {
+      PassPipeline pipeline = new PassPipeline(context, catalog);
+      List<String> names = passes.isEmpty() ? List.of() : Arrays.stream(passes.split(",")).map(String::trim)
+          .filter(s -> !s.isEmpty()).toList();
+      List<ServiceReference<GraphPass>> selected = pipeline.select(names);
+      PassPipeline.Check check = null;
+      if (verifyPasses) {
+        Map<String, Tensor> in = Verification.inputs(original);
+        Map<String, Tensor> expected = runCpu(original, in);
+        double t = tol;
+        check = (pass, m) -> {
+          List<Verification.Figures> f = Verification.compare(expected, runCpu(m, in));
+          if (!Verification.within(f, t)) {
+            throw new MobilizeException(ErrorCode.VERIFICATION_FAILED, "pass " + pass
+                + " changed the outputs: " + f + "; run without it (--passes) and report the model");
+          }
+        };
+      }
+      PassPipeline.Result r = pipeline.run(original, selected, expressible, PassContext.of(Options.NONE, to),
+          m -> catalog.firstOf(ModelInspector.class, i -> i.inferShapes(m)), check);
+      result = r.model();
+      report.optimized(r);
+    }
+    Model toWrite = result;
+    List<Problem> problems = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
+        e -> e.check(toWrite, Options.NONE));
+    if (!problems.isEmpty()) {
+      throw MobilizeException.ofProblems(source + ": cannot be written as " + to + " (" + problems.size()
+          + " problem(s)):", problems);
+    }
+    String base = baseName(source);
+    Path outDir = Path.of(out).toAbsolutePath().normalize();
+    Path staging = null;
+    try {
+      Files.createDirectories(outDir);
+      staging = Files.createTempDirectory(outDir, ".mobilize-convert-");
+      Path stage = staging;
+      List<Path> written = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
+          e -> e.write(toWrite, stage, base, Options.NONE));
+      for (Path f : written) {
+        if (outDir.resolve(f.getFileName()).equals(source.toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException("the output " + outDir.resolve(f.getFileName())
+              + " would overwrite the input; choose another --out folder");
+        }
+      }
+      if (!noVerify) {
+        Path main = written.get(0);
+        Model back = catalog.with(ModelImporter.class, ServiceProperties.FORMAT, to,
+            i -> i.read(main, Options.of(readOpts)));
+        Map<String, Tensor> in = Verification.inputs(original);
+        report.verified(Verification.compare(runCpu(original, in), runCpu(back, in)));
+      }
+      List<Path> placed = new ArrayList<>();
+      if (!report.failed()) {
+        for (Path f : written) {
+          Path target = outDir.resolve(f.getFileName());
+          move(f, target);
+          placed.add(target);
+        }
+        Path manifest = outDir.resolve(base + ".mobilize.json");
+        AtomicFiles.write(manifest, manifest(loaded, options, report, placed).getBytes(StandardCharsets.UTF_8));
+        placed.add(manifest);
+      }
+      report.written(placed);
+      return json ? report.toJson() : report;
+    } catch (IOException e) {
+      throw new MobilizeException(ErrorCode.IO_ERROR, "cannot write into " + outDir + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  private Map<String, Tensor> runCpu(Model m, Map<String, Tensor> in) {
+    return catalog.with(GraphExecutor.class, ServiceProperties.EXECUTOR, "cpu", x -> Verification.run(x, m, in));
+  }
+
+  private List<String> exportFormats() {
+    List<String> f = new ArrayList<>();
+    catalog.exporters().forEach(e -> f.add(e.name()));
+    return f;
+  }
+
+  static String baseName(Path file) {
+    String n = file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+
+  private String manifest(ModelFiles.Loaded loaded, Map<String, String> options, ConvertReport report,
+      List<Path> outputs) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("source", loaded.file().getFileName().toString());
+    j.put("source_format", loaded.format());
+    j.put("source_sha256", sha256(loaded.file()));
+    j.put("tool", "mobilize");
+    j.put("tool_version", context.getBundle().getVersion().toString());
+    j.put("plugins", plugins());
+    j.put("options", options);
+    j.putAll(report.figures());
+    List<Map<String, Object>> files = new ArrayList<>();
+    for (Path p : outputs) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("file", p.getFileName().toString());
+      f.put("sha256", sha256(p));
+      files.add(f);
+    }
+    j.put("outputs", files);
+    return Json.write(j) + "\n";
+  }
+
+  private Map<String, String> plugins() {
+    Map<String, String> m = new java.util.TreeMap<>();
+    for (org.osgi.framework.Bundle b : context.getBundles()) {
+      if (b.getSymbolicName() != null && b.getSymbolicName().startsWith("dev.mobilize.")) {
+        m.put(b.getSymbolicName(), b.getVersion().toString());
+      }
+    }
+    return m;
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        d.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (IOException e) {
+      throw new MobilizeException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // best effort: the staging folder is hidden and named for what it is
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.mobilize.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What {@code convert} did: node counts, passes that fired, files written, verification figures. */
+final class ConvertReport implements Outcome {
+
+  private final Path source;
+  private final String format;
+  private final int nodesBefore;
+  private final double tolerance;
+  private PassPipeline.Result optimization;
+  private List<Verification.Figures> verification;
+  private List<Path> written = List.of();
+
+  ConvertReport(Path source, String format, int nodesBefore, double tolerance) {
+    this.source = source;
+    this.format = format;
+    this.nodesBefore = nodesBefore;
+    this.tolerance = tolerance;
+  }
+
+  void optimized(PassPipeline.Result r) {
+    this.optimization = r;
+  }
+
+  void verified(List<Verification.Figures> figures) {
+    this.verification = figures;
+  }
+
+  void written(List<Path> files) {
+    this.written = List.copyOf(files);
+  }
+
+  int nodesAfter() {
+    return optimization == null ? nodesBefore : optimization.model().graph().nodes().size();
+  }
+
+  @Override
+  public boolean failed() {
+    return verification != null && !Verification.within(verification, tolerance);
+  }
+
+  /** The figures the manifest records: passes and verification. */
+  Map<String, Object> figures() {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("nodes_before", nodesBefore);
+    j.put("nodes_after", nodesAfter());
+    Map<String, Object> passes = new LinkedHashMap<>();
+    if (optimization != null) {
+      passes.putAll(optimization.rewritesByPass());
+    }
+    j.put("passes", passes);
+    if (optimization != null) {
+      j.put("rounds", optimization.rounds());
+      j.put("skipped_for_target", optimization.skipped());
+    }
+    List<Map<String, Object>> v = new ArrayList<>();
+    if (verification != null) {
+      for (Verification.Figures f : verification) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("output", f.output());
+        m.put("max_abs_error", f.maxAbsError());
+        m.put("relative_error", f.relativeError());
+        m.put("cosine", f.cosine());
+        v.add(m);
+      }
+    }
+    j.put("verification", verification == null ? "skipped" : v);
+    j.put("tolerance", tolerance);
+    return j;
+  }
+
+  @Override
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%-12s%s -> %s%n", "model", source, format));
+    sb.append(String.format(Locale.ROOT, "%-12s%d -> %d%n", "nodes", nodesBefore, nodesAfter()));
+    if (optimization == null) {
+      sb.append(String.format("%-12s%s%n", "passes", "none (--no-optimize)"));
+    } else {
+      StringBuilder p = new StringBuilder();
+      optimization.rewritesByPass().forEach((k, v) -> p.append(p.length() > 0 ? ", " : "").append(k).append(' ').append(v));
+      sb.append(String.format("%-12s%s%n", "passes", p.length() == 0 ? "none fired" : p + " (" + optimization.rounds()
+          + " rounds)"));
+      if (!optimization.skipped().isEmpty()) {
+        sb.append(String.format("%-12s%s%n", "skipped", String.join(", ", optimization.skipped()) + " (" + format + " cannot express their fused operators)"));
+      }
+    }
+    if (verification == null) {
+      sb.append(String.format("%-12s%s%n", "verify", "skipped (--no-verify)"));
+    } else {
+      for (Verification.Figures f : verification) {
+        sb.append(String.format(Locale.ROOT, "%-12s%s: max abs error %.3g, relative %.3g, cosine %.6f%s%n", "verify",
+            f.output(), f.maxAbsError(), f.relativeError(), f.cosine(),
+            f.relativeError() <= tolerance ? "" : "  BEYOND TOLERANCE " + tolerance));
+      }
+    }
+    if (failed()) {
+      sb.append("FAILED: the converted model does not compute what the original computes; nothing was written."
+          + " Find the pass with --verify-passes, or convert with --no-optimize.\n");
+    }
+    for (Path p : written) {
+      sb.append(String.format("%-12s%s%n", "wrote", p));
+    }
+    return sb.toString().stripTrailing();
+  }
+
+  @Override
+  public String toJson() {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("source", source.toString());
+    j.put("format", format);
+    j.putAll(figures());
+    j.put("failed", failed());
+    j.put("files", written.stream().map(Path::toString).toList());
+    return Json.write(j);
+  }
+}
