@@ -3,7 +3,8 @@ package dev.mobilize.cpu;
 import dev.mobilize.ir.Node;
 
 /**
- * The activation fused into a {@code mobilize.FusedConv} or {@code mobilize.FusedGemm} node
+ * The activation fused into a {@code mobilize.FusedConv}, {@code mobilize.FusedConvTranspose} or
+ * {@code mobilize.FusedGemm} node
  * (attributes {@code activation} and {@code activation_params}): a clamp to [lo, hi] that the
  * GEMM epilogue applies, and for the others a function applied to the output afterwards.
  *
@@ -11,7 +12,7 @@ import dev.mobilize.ir.Node;
  *   <li>{@code Relu}: clamp to [0, inf)
  *   <li>{@code Clip} [min, max]: clamp to [min, max]
  *   <li>{@code LeakyRelu} [alpha], {@code HardSigmoid} [alpha, beta], {@code HardSwish}, {@code Sigmoid},
- *       {@code Tanh}: as the ONNX ops
+ *       {@code Tanh}, {@code Mish}, {@code Elu} [alpha]: as the ONNX ops; {@code Swish}: {@code x * sigmoid(x)}
  * </ul>
  */
 final class Activation {
@@ -49,8 +50,17 @@ final class Activation {
           x -> x * Math.max(0f, Math.min(1f, x / 6f + 0.5f)));
       case "Sigmoid" -> new Activation(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, MathFunctions::sigmoid);
       case "Tanh" -> new Activation(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, x -> (float) Math.tanh(x));
+      case "Swish" -> new Activation(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+          x -> x * MathFunctions.sigmoid(x));
+      case "Mish" -> new Activation(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+          x -> (float) (x * Math.tanh(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))));
+      case "Elu" -> {
+        float alpha = p.length > 0 ? p[0] : 1f;
+        yield new Activation(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+            x -> x >= 0 ? x : (float) (alpha * Math.expm1(x)));
+      }
       default -> throw Broadcast.unsupported(node, "fused activation '" + act
-          + "', expected Relu, Clip, LeakyRelu, HardSigmoid, HardSwish, Sigmoid or Tanh");
+          + "', expected one of " + new java.util.TreeSet<>(dev.mobilize.ir.FusedOps.ACTIVATIONS));
     };
   }
 

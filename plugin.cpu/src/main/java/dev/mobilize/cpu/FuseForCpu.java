@@ -16,9 +16,9 @@ import java.util.Map;
  * <ol>
  *   <li>Conv followed by BatchNormalization with constant parameters becomes one Conv:
  *       {@code w' = w * γ/√(σ²+ε)}, {@code b' = (b - μ) * γ/√(σ²+ε) + β}.
- *   <li>Conv or Gemm followed by Relu, Clip (constant bounds), LeakyRelu, HardSigmoid, HardSwish,
- *       Sigmoid or Tanh becomes {@code mobilize.FusedConv} / {@code mobilize.FusedGemm} with that
- *       {@link Activation}.
+ *   <li>Conv, ConvTranspose or Gemm followed by Relu, Clip (constant bounds), LeakyRelu, HardSigmoid,
+ *       HardSwish, Sigmoid or Tanh becomes {@code mobilize.FusedConv} / {@code mobilize.FusedConvTranspose} /
+ *       {@code mobilize.FusedGemm} with that {@link Activation}.
  * </ol>
  * A value is fused away only if nothing else reads it and it is not a graph output.
  */
@@ -51,11 +51,17 @@ final class FuseForCpu {
       if (single && n.opType().equals("BatchNormalization") && isPlainConv(prev, consts)) {
         fused = foldBatchNorm(prev, n, consts, b);
       } else if (single && (isPlainConv(prev, consts) || prev.opType().equals("Gemm") && prev.domain().isEmpty()
-          || (prev.opType().equals("FusedConv") || prev.opType().equals("FusedGemm"))
+          || prev.opType().equals("ConvTranspose") && prev.domain().isEmpty()
+          || (prev.opType().equals("FusedConv") || prev.opType().equals("FusedGemm")
+          || prev.opType().equals("FusedConvTranspose"))
           && prev.domain().equals(Node.MOBILIZE_DOMAIN) && !prev.attributes().has("activation"))) {
         Attributes act = activation(n, consts);
         if (act != null) {
-          String op = prev.opType().equals("Conv") || prev.opType().equals("FusedConv") ? "FusedConv" : "FusedGemm";
+          String op = switch (prev.opType()) {
+            case "Conv", "FusedConv" -> "FusedConv";
+            case "ConvTranspose", "FusedConvTranspose" -> "FusedConvTranspose";
+            default -> "FusedGemm";
+          };
           Attributes.Builder ab = prev.attributes().toBuilder();
           act.asMap().forEach(ab::set);
           fused = prev.toBuilder().domain(Node.MOBILIZE_DOMAIN).opType(op).outputs(n.output(0))

@@ -83,6 +83,8 @@ final class Kernels {
       // neural network layers
       entry("Conv", new Conv()),
       entry("mobilize.FusedConv", new Conv()),
+      entry("ConvTranspose", new ConvTranspose()),
+      entry("mobilize.FusedConvTranspose", new ConvTranspose()),
       entry("MaxPool", new Pool(Pool.Kind.MAX)),
       entry("AveragePool", new Pool(Pool.Kind.AVERAGE)),
       entry("LpPool", new Pool(Pool.Kind.LP)),
@@ -98,6 +100,11 @@ final class Kernels {
       entry("LogSoftmax", new Softmax(Softmax.Kind.LOG_SOFTMAX)),
       entry("Hardmax", new Softmax(Softmax.Kind.HARDMAX)),
       entry("Resize", new Resize()),
+      entry("RNN", new Recurrent(Recurrent.Kind.RNN)),
+      entry("GRU", new Recurrent(Recurrent.Kind.GRU)),
+      entry("LSTM", new Recurrent(Recurrent.Kind.LSTM)),
+      entry("NonMaxSuppression", new NonMaxSuppression()),
+      entry("Einsum", new Einsum()),
       // reductions
       entry("ReduceSum", new Reduce(Reduce.Kind.SUM)),
       entry("ReduceMean", new Reduce(Reduce.Kind.MEAN)),
@@ -144,6 +151,8 @@ final class Kernels {
       entry("OneHot", new OneHot()),
       entry("LRN", new Lrn()),
       entry("If", new If()),
+      entry("Loop", new Loop()),
+      entry("Scan", new Scan()),
       // quantization
       entry("QuantizeLinear", new Quantize(true)),
       entry("DequantizeLinear", new Quantize(false)),
