@@ -57,7 +57,7 @@ final class Conv implements Kernel {
       int mg = m / group;
       int k = cg * kh * kw;
       if (group == c && m == c && cg == 1) {
-        depthwise(x.f, w.f, bias, out, n, c, h, wd, win, act, ex.parallel);
+        depthwise(Sgemm.VECTOR, x.f, w.f, bias, out, n, c, h, wd, win, act, ex.parallel);
       } else {
         boolean pointwise = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
             && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
@@ -170,9 +170,13 @@ final class Conv implements Kernel {
     return -Math.floorDiv(-a, b);
   }
 
-  /** One filter per channel: direct accumulation row by row. */
-  static void depthwise(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
-      ConvGeometry.Window win, Activation act, Parallel parallel) {
+  /** One filter per channel: {@link VectorDepthwise} for 3x3 windows, else direct accumulation row by row. */
+  static void depthwise(boolean vector, float[] x, float[] w, float[] bias, float[] out, int n, int c, int h,
+      int wd, ConvGeometry.Window win, Activation act, Parallel parallel) {
+    if (vector && VectorDepthwise.supports(win)) {
+      VectorDepthwise.conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel);
+      return;
+    }
     int oh = win.out[0];
     int ow = win.out[1];
     int kh = win.kernel[0];
