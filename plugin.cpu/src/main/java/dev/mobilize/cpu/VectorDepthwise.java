@@ -25,8 +25,120 @@ final class VectorDepthwise {
         && win.padBegin[0] <= 2 && win.padBegin[1] <= 2;
   }
 
-  /** All {@code n * c} planes; {@code w} holds 9 weights per channel. */
+  /**
+   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Whole groups of {@code L} channels
+   * run {@link #channelBlocks} when the planes are small, the others run plane by plane.
+   */
   static void conv3x3(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
+      ConvGeometry.Window win, Activation act, Parallel parallel) {
+    int blocked = win.out[0] * win.out[1] <= BLOCKED_MAX_PIXELS ? c / L * L : 0;
+    if (blocked > 0) {
+      channelBlocks(x, w, bias, out, n, c, blocked, h, wd, win, act, parallel);
+    }
+    if (blocked < c) {
+      planes(x, w, bias, out, n, c, blocked, h, wd, win, act, parallel);
+    }
+  }
+
+  /** Output planes up to this many pixels run {@link #channelBlocks}. */
+  static final int BLOCKED_MAX_PIXELS = Integer.getInteger("mobilize.cpu.dwBlockedMax", 1 << 20);
+
+  /**
+   * Channels {@code [0, blocked)} (a multiple of L) L at a time: the L planes are gathered into one
+   * zero-bordered scratch with the L channels of each pixel side by side, so one vector holds a pixel
+   * of all L channels; each output pixel is 9 fused multiply-adds and one scatter.
+   */
+  static void channelBlocks(float[] x, float[] w, float[] bias, float[] out, int n, int c, int blocked, int h,
+      int wd, ConvGeometry.Window win, Activation act, Parallel parallel) {
+    int oh = win.out[0];
+    int ow = win.out[1];
+    int s = win.stride[0];
+    int pt = win.padBegin[0];
+    int pl = win.padBegin[1];
+    int ph = (oh - 1) * s + 3;
+    int pw = (ow - 1) * s + 3;
+    int[] inStride = lanes(h * wd);
+    int[] outStride = lanes(oh * ow);
+    int[] wStride = lanes(9);
+    int blocks = blocked / L;
+    FloatVector lo = FloatVector.broadcast(S, act.lo);
+    FloatVector hi = FloatVector.broadcast(S, act.hi);
+    // output rows in bands, so that the gathered input of a band stays in L2
+    int band = Math.max(1, Math.min(oh, BAND_FLOATS / (s * pw * L)));
+    int bands = (oh + band - 1) / band;
+    parallel.forChunks(n * blocks * bands, (t, chunk) -> {
+      int img = chunk / (blocks * bands);
+      int c0 = chunk / bands % blocks * L;
+      int oy0 = chunk % bands * band;
+      int oy1 = Math.min(oh, oy0 + band);
+      int r0 = oy0 * s;
+      int rows = (oy1 - oy0 - 1) * s + 3;
+      float[] buf = parallel.scratch(t, rows * pw * L);
+      int xb = (img * c + c0) * h * wd;
+      for (int r = 0; r < rows; r++) {
+        int iy = r0 + r - pt;
+        int o = r * pw * L;
+        for (int q = 0; q < pw; q++, o += L) {
+          int ix = q - pl;
+          if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+            FloatVector.fromArray(S, x, xb + iy * wd + ix, inStride, 0).intoArray(buf, o);
+          } else {
+            FloatVector.zero(S).intoArray(buf, o);
+          }
+        }
+      }
+      FloatVector w0 = FloatVector.fromArray(S, w, c0 * 9, wStride, 0);
+      FloatVector w1 = FloatVector.fromArray(S, w, c0 * 9 + 1, wStride, 0);
+      FloatVector w2 = FloatVector.fromArray(S, w, c0 * 9 + 2, wStride, 0);
+      FloatVector w3 = FloatVector.fromArray(S, w, c0 * 9 + 3, wStride, 0);
+      FloatVector w4 = FloatVector.fromArray(S, w, c0 * 9 + 4, wStride, 0);
+      FloatVector w5 = FloatVector.fromArray(S, w, c0 * 9 + 5, wStride, 0);
+      FloatVector w6 = FloatVector.fromArray(S, w, c0 * 9 + 6, wStride, 0);
+      FloatVector w7 = FloatVector.fromArray(S, w, c0 * 9 + 7, wStride, 0);
+      FloatVector w8 = FloatVector.fromArray(S, w, c0 * 9 + 8, wStride, 0);
+      FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c0);
+      int ob = (img * c + c0) * oh * ow;
+      int row = pw * L;
+      int step = s * L;
+      for (int oy = oy0; oy < oy1; oy++) {
+        int p0 = (oy - oy0) * s * row;
+        int o = ob + oy * ow;
+        for (int ox = 0; ox < ow; ox++, p0 += step, o++) {
+          int p1 = p0 + row;
+          int p2 = p1 + row;
+          FloatVector acc = FloatVector.fromArray(S, buf, p0).fma(w0, b);
+          acc = FloatVector.fromArray(S, buf, p0 + L).fma(w1, acc);
+          acc = FloatVector.fromArray(S, buf, p0 + 2 * L).fma(w2, acc);
+          acc = FloatVector.fromArray(S, buf, p1).fma(w3, acc);
+          acc = FloatVector.fromArray(S, buf, p1 + L).fma(w4, acc);
+          acc = FloatVector.fromArray(S, buf, p1 + 2 * L).fma(w5, acc);
+          acc = FloatVector.fromArray(S, buf, p2).fma(w6, acc);
+          acc = FloatVector.fromArray(S, buf, p2 + L).fma(w7, acc);
+          acc = FloatVector.fromArray(S, buf, p2 + 2 * L).fma(w8, acc);
+          acc.max(lo).min(hi).intoArray(out, o, outStride, 0);
+        }
+        if (act.post != null) {
+          for (int i = 0; i < L; i++) {
+            act.applyPost(out, ob + i * oh * ow + oy * ow, ob + i * oh * ow + (oy + 1) * ow);
+          }
+        }
+      }
+    });
+  }
+
+  /** Floats of gathered input per band: 128 KiB. */
+  private static final int BAND_FLOATS = Integer.getInteger("mobilize.cpu.dwBand", 32 * 1024);
+
+  private static int[] lanes(int stride) {
+    int[] idx = new int[L];
+    for (int i = 0; i < L; i++) {
+      idx[i] = i * stride;
+    }
+    return idx;
+  }
+
+  /** Channels {@code [from, c)} of every image, plane by plane. */
+  static void planes(float[] x, float[] w, float[] bias, float[] out, int n, int c, int from, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
     int oh = win.out[0];
     int ow = win.out[1];
@@ -35,12 +147,14 @@ final class VectorDepthwise {
     // scratch row: stride 1: owv + 2 columns; stride 2: even (owv + 1) then odd (owv) columns
     int rw = s == 1 ? owv + 2 : 2 * owv + 1;
     int rows = (oh - 1) * s + 3;
-    int planes = n * c;
+    int per = c - from;
+    int planes = n * per;
     int chunks = Math.min(planes, 8 * parallel.threads());
     parallel.forChunks(chunks, (t, chunk) -> {
       float[] buf = parallel.scratch(t, rows * rw + L);
-      for (int plane = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; plane < end; plane++) {
-        int ch = plane % c;
+      for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
+        int ch = from + i % per;
+        int plane = i / per * c + ch;
         fill(x, plane * h * wd, h, wd, win, rows, rw, s, owv, buf);
         plane3x3(buf, rw, s, w, ch * 9, bias == null ? 0f : bias[ch], act.lo, act.hi, out, plane * oh * ow, oh,
             ow, buf, rows * rw);
@@ -65,20 +179,33 @@ final class VectorDepthwise {
       if (s == 1) {
         // padded column p holds x[p - pl]
         int n = Math.min(wd, rw - pl);
-        java.util.Arrays.fill(buf, o, o + pl, 0f);
+        for (int p = 0; p < pl; p++) {
+          buf[o + p] = 0f;
+        }
         System.arraycopy(x, src, buf, o + pl, n);
-        java.util.Arrays.fill(buf, o + pl + n, o + rw, 0f);
+        for (int p = pl + n; p < rw; p++) {
+          buf[o + p] = 0f;
+        }
       } else {
-        int odd = o + owv + 1;
-        for (int i = 0; i <= owv; i++) {
-          int col = 2 * i - pl;
-          buf[o + i] = col >= 0 && col < wd ? x[src + col] : 0f;
-        }
-        for (int i = 0; i < owv; i++) {
-          int col = 2 * i + 1 - pl;
-          buf[odd + i] = col >= 0 && col < wd ? x[src + col] : 0f;
-        }
+        // even[i] holds x[2i - pl], odd[i] holds x[2i + 1 - pl]
+        deinterleave(x, src - pl, wd, pl, buf, o, owv + 1);
+        deinterleave(x, src + 1 - pl, wd, pl - 1, buf, o + owv + 1, owv);
       }
+    }
+  }
+
+  /** {@code buf[o + i] = x[src + 2i]} where {@code 0 <= 2i - shift < wd}, else 0, for {@code i < count}. */
+  private static void deinterleave(float[] x, int src, int wd, int shift, float[] buf, int o, int count) {
+    int lo = Math.min(count, Math.max(0, (shift + 1) / 2)); // first i with 2i >= shift
+    int hi = Math.max(lo, Math.min(count, (wd + shift + 1) / 2)); // first i with 2i - shift >= wd
+    for (int i = 0; i < lo; i++) {
+      buf[o + i] = 0f;
+    }
+    for (int i = lo; i < hi; i++) {
+      buf[o + i] = x[src + 2 * i];
+    }
+    for (int i = hi; i < count; i++) {
+      buf[o + i] = 0f;
     }
   }
 

@@ -41,7 +41,7 @@ class DepthwiseTest {
 
   private static void check(boolean vector, int[] cs, boolean relu6) {
     int n = 2;
-    int c = 3;
+    int c = 35; // whole channel blocks (of 4, 8 or 16) and a remainder
     int h = cs[0];
     int wd = cs[1];
     int kk = cs[2];
