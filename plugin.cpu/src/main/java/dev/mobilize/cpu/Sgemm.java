@@ -123,9 +123,10 @@ final class Sgemm {
       return;
     }
     if (m < MR) {
-      int step = 4 * VectorSgemm.L;
+      // one contiguous column range per thread: B streams by row
+      int step = VectorSgemm.L;
       int tiles = ceilDiv(n, step);
-      int chunks = Math.min(tiles, target);
+      int chunks = Math.min(tiles, work < 65536 ? 1 : parallel.threads());
       parallel.forChunks(chunks, (t, chunk) -> VectorSgemm.fewRows(m, k, packedA, b, bOff, ldb, c, cOff, ldc, e,
           Math.min(n, tiles * chunk / chunks * step), Math.min(n, tiles * (chunk + 1) / chunks * step)));
       return;

@@ -30,20 +30,32 @@ final class VectorSgemm {
     return k * ((cols + L - 1) / L * L);
   }
 
-  /** Copies {@code B[0..k)[j0..j1)} into NR-column panels at {@code bp[0..)}, zero-padding the last. */
+  /**
+   * Copies {@code B[0..k)[j0..j1)} into NR-column panels at {@code bp[0..)}, zero-padding the last.
+   * Row by row, so that B is read as k sequential streams rather than k streams per panel.
+   */
   static void packB(float[] b, int bOff, int ldb, int k, int j0, int j1, float[] bp) {
-    int off = 0;
-    for (int j = j0; j < j1; j += NR) {
-      int w = Math.min(NR, j1 - j);
-      int full = w / L * L;
-      int wv = (w + L - 1) / L * L;
-      int src = bOff + j;
-      for (int kk = 0; kk < k; kk++, src += ldb, off += wv) {
+    int cols = j1 - j0;
+    int whole = cols / NR;
+    int w = cols - whole * NR; // columns of the last, narrower panel
+    int full = w / L * L;
+    int wv = (w + L - 1) / L * L;
+    int tail = whole * NR * k;
+    for (int kk = 0, src = bOff + j0; kk < k; kk++, src += ldb) {
+      int o = kk * NR;
+      int sp = src;
+      for (int p = 0; p < whole; p++, o += k * NR, sp += NR) {
+        FloatVector.fromArray(S, b, sp).intoArray(bp, o);
+        FloatVector.fromArray(S, b, sp + L).intoArray(bp, o + L);
+        FloatVector.fromArray(S, b, sp + 2 * L).intoArray(bp, o + 2 * L);
+      }
+      if (w > 0) {
+        o = tail + kk * wv;
         for (int v = 0; v < full; v += L) {
-          FloatVector.fromArray(S, b, src + v).intoArray(bp, off + v);
+          FloatVector.fromArray(S, b, sp + v).intoArray(bp, o + v);
         }
         for (int v = full; v < wv; v++) {
-          bp[off + v] = v < w ? b[src + v] : 0f;
+          bp[o + v] = v < w ? b[sp + v] : 0f;
         }
       }
     }
@@ -103,44 +115,51 @@ final class VectorSgemm {
 
   /**
    * Fewer rows than a panel (a matrix-vector product, like a classifier on one image): columns
-   * {@code [j0, j1)} straight from B, four vectors at a time, each row of B read once per row of A.
+   * {@code [j0, j1)} of each row of C accumulate in place while the rows of B stream by, four at a
+   * time, so B is read once per row of A and sequentially.
    */
   static void fewRows(int m, int k, float[] pa, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
       Sgemm.Epilogue e, int j0, int j1) {
     int mr = Sgemm.MR;
+    int vend = j0 + (j1 - j0) / L * L;
     for (int i = 0; i < m; i++) {
       float bias = e.bias == null ? 0f : e.bias[e.biasOff + i];
       int co = cOff + i * ldc;
-      int j = j0;
-      for (; j + 4 * L <= j1; j += 4 * L) {
-        FloatVector c0 = FloatVector.broadcast(S, bias), c1 = c0, c2 = c0, c3 = c0;
-        for (int kk = 0, bo = bOff + j, ao = i; kk < k; kk++, bo += ldb, ao += mr) {
-          FloatVector x = FloatVector.broadcast(S, pa[ao]);
-          c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
-          c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
-          c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
-          c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
+      java.util.Arrays.fill(c, co + j0, co + j1, bias);
+      int kk = 0;
+      for (; kk + 4 <= k; kk += 4) {
+        FloatVector a0 = FloatVector.broadcast(S, pa[kk * mr + i]);
+        FloatVector a1 = FloatVector.broadcast(S, pa[(kk + 1) * mr + i]);
+        FloatVector a2 = FloatVector.broadcast(S, pa[(kk + 2) * mr + i]);
+        FloatVector a3 = FloatVector.broadcast(S, pa[(kk + 3) * mr + i]);
+        int b0 = bOff + kk * ldb;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        for (int j = j0; j < vend; j += L) {
+          FloatVector acc = FloatVector.fromArray(S, c, co + j);
+          acc = FloatVector.fromArray(S, b, b0 + j).fma(a0, acc);
+          acc = FloatVector.fromArray(S, b, b1 + j).fma(a1, acc);
+          acc = FloatVector.fromArray(S, b, b2 + j).fma(a2, acc);
+          acc = FloatVector.fromArray(S, b, b3 + j).fma(a3, acc);
+          acc.intoArray(c, co + j);
         }
-        c0.intoArray(c, co + j);
-        c1.intoArray(c, co + j + L);
-        c2.intoArray(c, co + j + 2 * L);
-        c3.intoArray(c, co + j + 3 * L);
-      }
-      for (; j + L <= j1; j += L) {
-        FloatVector c0 = FloatVector.broadcast(S, bias);
-        for (int kk = 0, bo = bOff + j, ao = i; kk < k; kk++, bo += ldb, ao += mr) {
-          c0 = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, pa[ao]), c0);
+        for (int j = vend; j < j1; j++) {
+          c[co + j] += pa[kk * mr + i] * b[b0 + j] + pa[(kk + 1) * mr + i] * b[b1 + j]
+              + pa[(kk + 2) * mr + i] * b[b2 + j] + pa[(kk + 3) * mr + i] * b[b3 + j];
         }
-        c0.intoArray(c, co + j);
       }
-      for (; j < j1; j++) {
-        float sum = bias;
-        for (int kk = 0; kk < k; kk++) {
-          sum = Math.fma(pa[kk * mr + i], b[bOff + kk * ldb + j], sum);
+      for (; kk < k; kk++) {
+        FloatVector a0 = FloatVector.broadcast(S, pa[kk * mr + i]);
+        int b0 = bOff + kk * ldb;
+        for (int j = j0; j < vend; j += L) {
+          FloatVector.fromArray(S, b, b0 + j).fma(a0, FloatVector.fromArray(S, c, co + j)).intoArray(c, co + j);
         }
-        c[co + j] = sum;
+        for (int j = vend; j < j1; j++) {
+          c[co + j] += pa[kk * mr + i] * b[b0 + j];
+        }
       }
-      for (j = j0; j < j1; j++) {
+      for (int j = j0; j < j1; j++) {
         int o = co + j;
         float v = e.residual == null ? c[o] : c[o] + e.residual[o + e.residualShift];
         c[o] = Math.min(Math.max(v, e.lo), e.hi);
