@@ -25,7 +25,8 @@ final class Parallel implements AutoCloseable {
     void run(int thread, int chunk);
   }
 
-  private static final long SPIN_NANOS = 200_000;
+  /** How long an idle thread spins before it parks: -Dmobilize.cpu.spinMicros (default 50). */
+  private static final long SPIN_NANOS = Long.getLong("mobilize.cpu.spinMicros", 50) * 1000;
   private static final long IDLE_NANOS = 5_000_000_000L;
 
   /** One call of {@link #forChunks}: its own counters, so a late worker can never mix two jobs. */
