@@ -15,6 +15,11 @@ final class Sgemm {
 
   static final int MR = 8;
   static final boolean VECTOR = vectorAvailable();
+  /**
+   * Blocks of C per thread: many, so that a thread that starts late (woken from park, or held back
+   * by the OS) only ever holds up the end of a product by a small block.
+   */
+  static final int CHUNKS_PER_THREAD = Integer.getInteger("mobilize.cpu.chunks", 8);
   /** Floats of packed B per block: 256 KiB, well inside L2. */
   private static final int BLOCK_FLOATS = 64 * 1024;
 
@@ -110,7 +115,7 @@ final class Sgemm {
     }
     int panels = (m + MR - 1) / MR;
     long work = (long) m * n * Math.max(1, k);
-    int target = work < 65536 ? 1 : 4 * parallel.threads();
+    int target = work < 65536 ? 1 : CHUNKS_PER_THREAD * parallel.threads();
     if (!vector) {
       int rowBlocks = Math.min(panels, target);
       parallel.forChunks(rowBlocks, (t, rb) -> {
@@ -139,7 +144,8 @@ final class Sgemm {
     }
     int colBlock = nc;
     int colBlocks = ceilDiv(n, nc);
-    int rowBlocks = Math.min(panels, ceilDiv(target, colBlocks));
+    // splitting rows repacks B per row block: only as far as to give each thread a few blocks
+    int rowBlocks = Math.min(panels, ceilDiv(Math.min(target, 4 * parallel.threads()), colBlocks));
     parallel.forChunks(rowBlocks * colBlocks, (t, chunk) -> {
       int j0 = chunk % colBlocks * colBlock;
       int j1 = Math.min(n, j0 + colBlock);
