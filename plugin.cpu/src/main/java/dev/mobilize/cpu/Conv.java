@@ -7,7 +7,8 @@ import dev.mobilize.ir.Node;
  * are packed at prepare time. Depthwise convolutions (group = channels = outputs) run a direct
  * kernel; the others are a GEMM per group over the input (1x1, stride 1, no pads) or over its
  * im2col matrix. Also runs {@code mobilize.FusedConv}: a Conv whose output goes through the
- * {@link Activation} in its attributes.
+ * {@link Activation} in its attributes, optionally with a fourth input, a residual added before the
+ * activation ({@code act(conv(x) + b + r)}, see {@link FuseForCpu}).
  */
 final class Conv implements Kernel {
 
@@ -23,6 +24,7 @@ final class Conv implements Kernel {
       NdArray x = in[0];
       NdArray w = in[1];
       NdArray b = in.length > 2 ? in[2] : null;
+      NdArray residual = in.length > 3 ? in[3] : null;
       if (!x.isFloat() || !w.isFloat()) {
         throw Broadcast.unsupported(node, "inputs of type " + x.type + " and " + w.type + ", expected float types");
       }
@@ -53,11 +55,18 @@ final class Conv implements Kernel {
       int p = oh * ow;
       float[] bias = b == null ? null : b.f;
       float[] out = ex.floats(n * m * p);
+      int[] shape = r == 4 ? new int[] {n, m, oh, ow} : new int[] {n, m, ow};
+      boolean depthwise = group == c && m == c && cg == 1;
+      // the residual joins the GEMM epilogue when it is exactly the output's shape, else it is added after
+      boolean residualInEpilogue = residual != null && !depthwise && residual.type == x.type
+          && java.util.Arrays.equals(residual.shape, shape);
+      boolean residualAfter = residual != null && !residualInEpilogue;
+      Activation inner = residualAfter ? Activation.NONE : act;
       float[][] pw = packed != null ? packed : pack(node, w, group);
       int mg = m / group;
       int k = cg * kh * kw;
-      if (group == c && m == c && cg == 1) {
-        depthwise(x.f, w.f, bias, out, n, c, h, wd, win, act, ex.parallel);
+      if (depthwise) {
+        depthwise(Sgemm.VECTOR, x.f, w.f, bias, out, n, c, h, wd, win, inner, ex.parallel);
       } else {
         boolean pointwise = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
             && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
@@ -75,19 +84,32 @@ final class Conv implements Kernel {
               src = col;
               srcOff = 0;
             }
-            Sgemm.gemm(mg, p, k, pw[g], src, srcOff, p, out, (img * m + g * mg) * p, p, bias, g * mg,
-                act.lo, act.hi, ex.parallel);
+            Sgemm.gemm(mg, p, k, pw[g], src, srcOff, p, out, (img * m + g * mg) * p, p,
+                new Sgemm.Epilogue(bias, g * mg, residualInEpilogue ? residual.f : null, 0, inner.lo, inner.hi),
+                ex.parallel);
           }
         }
         if (col != null) {
           ex.release(col);
         }
-        if (act.post != null) {
-          ex.parallel.forRange(out.length, 16384, (from, to) -> act.applyPost(out, from, to));
+        if (inner.post != null) {
+          ex.parallel.forRange(out.length, 16384, (from, to) -> inner.applyPost(out, from, to));
         }
       }
-      int[] shape = r == 4 ? new int[] {n, m, oh, ow} : new int[] {n, m, ow};
-      return new NdArray[] {NdArray.ofFloats(x.type, shape, out)};
+      NdArray y = NdArray.ofFloats(x.type, shape, out);
+      if (residualAfter) {
+        NdArray sum = Binary.apply(node, y, residual, (u, v) -> u + v, (u, v) -> u + v, false, ex);
+        ex.release(out);
+        float[] s = sum.f;
+        ex.parallel.forRange(s.length, 16384, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            s[i] = Math.min(Math.max(s[i], act.lo), act.hi);
+          }
+          act.applyPost(s, from, to);
+        });
+        return new NdArray[] {sum};
+      }
+      return new NdArray[] {y};
     };
   }
 
@@ -170,9 +192,13 @@ final class Conv implements Kernel {
     return -Math.floorDiv(-a, b);
   }
 
-  /** One filter per channel: direct accumulation row by row. */
-  static void depthwise(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
-      ConvGeometry.Window win, Activation act, Parallel parallel) {
+  /** One filter per channel: {@link VectorDepthwise} for 3x3 windows, else direct accumulation row by row. */
+  static void depthwise(boolean vector, float[] x, float[] w, float[] bias, float[] out, int n, int c, int h,
+      int wd, ConvGeometry.Window win, Activation act, Parallel parallel) {
+    if (vector && VectorDepthwise.supports(win)) {
+      VectorDepthwise.conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel);
+      return;
+    }
     int oh = win.out[0];
     int ow = win.out[1];
     int kh = win.kernel[0];

@@ -16,11 +16,14 @@ import java.util.Map;
  * <ol>
  *   <li>Conv followed by BatchNormalization with constant parameters becomes one Conv:
  *       {@code w' = w * γ/√(σ²+ε)}, {@code b' = (b - μ) * γ/√(σ²+ε) + β}.
+ *   <li>Conv followed by Add (the other operand is the residual {@code r}) becomes {@code mobilize.FusedConv}
+ *       with {@code r} as a fourth input: {@code y = conv(x) + b + r}, added in the GEMM epilogue.
  *   <li>Conv, ConvTranspose or Gemm followed by Relu, Clip (constant bounds), LeakyRelu, HardSigmoid,
  *       HardSwish, Sigmoid or Tanh becomes {@code mobilize.FusedConv} / {@code mobilize.FusedConvTranspose} /
  *       {@code mobilize.FusedGemm} with that {@link Activation}.
  * </ol>
- * A value is fused away only if nothing else reads it and it is not a graph output.
+ * A value is fused away only if nothing else reads it and it is not a graph output. The activation of
+ * a FusedConv with a residual applies after the residual: {@code act(conv(x) + b + r)}.
  */
 final class FuseForCpu {
 
@@ -50,6 +53,17 @@ final class FuseForCpu {
       boolean single = prev != null && uses.getOrDefault(n.input(0), 0) == 1 && n.domain().isEmpty();
       if (single && n.opType().equals("BatchNormalization") && isPlainConv(prev, consts)) {
         fused = foldBatchNorm(prev, n, consts, b);
+      } else if (n.opType().equals("Add") && n.domain().isEmpty() && n.inputs().size() == 2
+          && !n.input(0).equals(n.input(1))) {
+        for (int side = 0; side < 2 && fused == null; side++) {
+          Node conv = producer.get(n.input(side));
+          if (uses.getOrDefault(n.input(side), 0) == 1 && acceptsResidual(conv, consts)) {
+            prev = conv;
+            fused = conv.toBuilder().domain(Node.MOBILIZE_DOMAIN).opType("FusedConv")
+                .inputs(conv.input(0), conv.input(1), conv.hasInput(2) ? conv.input(2) : "", n.input(1 - side))
+                .outputs(n.output(0)).build();
+          }
+        }
       } else if (single && (isPlainConv(prev, consts) || prev.opType().equals("Gemm") && prev.domain().isEmpty()
           || prev.opType().equals("ConvTranspose") && prev.domain().isEmpty()
           || (prev.opType().equals("FusedConv") || prev.opType().equals("FusedGemm")
@@ -108,6 +122,12 @@ final class FuseForCpu {
         }
       }
     }
+  }
+
+  /** A Conv, or a FusedConv without activation or residual, that can take a residual input. */
+  private static boolean acceptsResidual(Node n, Map<String, Tensor> consts) {
+    return isPlainConv(n, consts) || n != null && n.opType().equals("FusedConv")
+        && n.domain().equals(Node.MOBILIZE_DOMAIN) && !n.attributes().has("activation") && n.inputs().size() <= 3;
   }
 
   private static boolean isPlainConv(Node n, Map<String, Tensor> consts) {

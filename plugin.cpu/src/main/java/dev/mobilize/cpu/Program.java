@@ -25,9 +25,15 @@ import java.util.function.Function;
  */
 final class Program {
 
-  /** Set -Dmobilize.cpu.profile=true to sum the time per op type into {@link #TIMES}. */
-  static final boolean PROFILE = Boolean.getBoolean("mobilize.cpu.profile");
+  /**
+   * Set -Dmobilize.cpu.profile=true to sum the time per op type into {@link #TIMES}, or
+   * -Dmobilize.cpu.profile=nodes to sum it per node.
+   */
+  static final boolean PROFILE_NODES = "nodes".equals(System.getProperty("mobilize.cpu.profile"));
+  static final boolean PROFILE = Boolean.getBoolean("mobilize.cpu.profile") || PROFILE_NODES;
   static final Map<String, Long> TIMES = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The clock of the profile (a benchmark may use the thread's CPU time instead). */
+  static java.util.function.LongSupplier clock = System::nanoTime;
 
   private final Graph graph;
   private final Map<String, Integer> slotOf = new HashMap<>();
@@ -314,12 +320,13 @@ final class Program {
         args[i] = st.in()[i] < 0 ? null : slots[st.in()[i]];
       }
       NdArray[] res;
-      long t0 = PROFILE ? System.nanoTime() : 0;
+      long t0 = PROFILE ? clock.getAsLong() : 0;
       try {
         res = st.step().run(args, exec);
         if (PROFILE) {
-          TIMES.merge(st.node().opType() + (st.node().attributes().has("group") ? "/g" + st.node().attributes().getInt("group") : ""),
-              System.nanoTime() - t0, Long::sum);
+          TIMES.merge(PROFILE_NODES ? profileKey(st.node(), args) : st.node().opType()
+              + (st.node().attributes().has("group") ? "/g" + st.node().attributes().getInt("group") : ""),
+              clock.getAsLong() - t0, Long::sum);
         }
       } catch (MobilizeException e) {
         throw e;
@@ -355,6 +362,14 @@ final class Program {
       out[i] = slots[outputSlots[i]];
     }
     return out;
+  }
+
+  private static String profileKey(Node node, NdArray[] args) {
+    StringBuilder b = new StringBuilder(node.opType());
+    for (NdArray a : args) {
+      b.append(' ').append(a == null ? "-" : a.shapeString());
+    }
+    return b.append(" (").append(node.name()).append(')').toString();
   }
 
   private static int countOutputs(int[] out) {

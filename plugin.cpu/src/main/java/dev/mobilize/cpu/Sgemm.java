@@ -1,18 +1,54 @@
 package dev.mobilize.cpu;
 
 /**
- * Single-precision matrix product {@code C = A * B (+ bias per row), clamped to [lo, hi]} with A
- * packed once in panels of {@link #MR} rows ({@code packed[(panel * K + k) * MR + i]}), B and C
- * row-major with leading dimensions. Work is split over column tiles and row panels; each output is
- * a plain sum over k in order, so results do not depend on the thread count. Uses the Vector API
- * when the JVM has it ({@code --add-modules jdk.incubator.vector}), else scalar loops.
+ * Single-precision matrix product {@code C = epilogue(A * B)} with A packed once in panels of
+ * {@link #MR} rows ({@code packed[(panel * K + k) * MR + i]}), B and C row-major with leading
+ * dimensions. The {@link Epilogue} adds a bias per row and optionally a residual matrix, then clamps.
+ *
+ * <p>With the Vector API ({@code --add-modules jdk.incubator.vector}) C is cut into blocks of rows
+ * and columns that the threads claim; each block copies its columns of B into contiguous panels
+ * (sized to stay in L2) and runs the {@link VectorSgemm} register-blocked micro-kernel over them.
+ * Without it, plain loops. Either way each output is a sum over k in order, so results do not depend
+ * on the thread count.
  */
 final class Sgemm {
 
-  static final int MR = 4;
+  static final int MR = 8;
   static final boolean VECTOR = vectorAvailable();
-  /** Columns per work item. */
-  static final int NC = VECTOR ? VectorSgemm.tileWidth() : 64;
+  /**
+   * Blocks of C per thread: many, so that a thread that starts late (woken from park, or held back
+   * by the OS) only ever holds up the end of a product by a small block.
+   */
+  static final int CHUNKS_PER_THREAD = Integer.getInteger("mobilize.cpu.chunks", 8);
+  /** Floats of packed B per block: 256 KiB, well inside L2. */
+  private static final int BLOCK_FLOATS = 64 * 1024;
+
+  /**
+   * What is done to each sum before it is stored: {@code clamp(sum + bias[biasOff + row] + residual[o +
+   * residualShift], lo, hi)} where {@code o} is the index in C; bias and residual may be null.
+   */
+  static final class Epilogue {
+    final float[] bias;
+    final int biasOff;
+    final float[] residual;
+    final int residualShift;
+    final float lo;
+    final float hi;
+
+    Epilogue(float[] bias, int biasOff, float[] residual, int residualShift, float lo, float hi) {
+      this.bias = bias;
+      this.biasOff = biasOff;
+      this.residual = residual;
+      this.residualShift = residualShift;
+      this.lo = lo;
+      this.hi = hi;
+    }
+
+    float apply(float sum, int row, int o) {
+      float v = sum + (bias == null ? 0f : bias[biasOff + row]) + (residual == null ? 0f : residual[o + residualShift]);
+      return Math.min(Math.max(v, lo), hi);
+    }
+  }
 
   private Sgemm() {}
 
@@ -62,47 +98,86 @@ final class Sgemm {
    */
   static void gemm(int m, int n, int k, float[] packedA, float[] b, int bOff, int ldb, float[] c, int cOff,
       int ldc, float[] bias, int biasOff, float lo, float hi, Parallel parallel) {
+    gemm(m, n, k, packedA, b, bOff, ldb, c, cOff, ldc, new Epilogue(bias, biasOff, null, 0, lo, hi), parallel);
+  }
+
+  /** {@code C[i][j] = e(sum_k A[i][k] B[k][j])} for {@code i < m, j < n}. */
+  static void gemm(int m, int n, int k, float[] packedA, float[] b, int bOff, int ldb, float[] c, int cOff,
+      int ldc, Epilogue e, Parallel parallel) {
+    gemm(VECTOR, m, n, k, packedA, b, bOff, ldb, c, cOff, ldc, e, parallel);
+  }
+
+  /** As above, on the Vector API kernels or not (tests run both; {@code vector} needs {@link #VECTOR}). */
+  static void gemm(boolean vector, int m, int n, int k, float[] packedA, float[] b, int bOff, int ldb, float[] c,
+      int cOff, int ldc, Epilogue e, Parallel parallel) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
     int panels = (m + MR - 1) / MR;
-    int colTiles = (n + NC - 1) / NC;
-    int items = panels * colTiles;
-    long work = (long) m * n * k;
-    int grain = work < 65536 ? items : Math.max(1, (int) (items * 32768L / work));
-    parallel.forRange(items, grain, (from, to) -> {
-      for (int it = from; it < to; it++) {
-        int tile = it / panels;
-        int panel = it % panels;
-        int j0 = tile * NC;
-        int j1 = Math.min(n, j0 + NC);
-        int i0 = panel * MR;
-        int rows = Math.min(MR, m - i0);
-        if (VECTOR) {
-          VectorSgemm.tile(packedA, panel * k * MR, k, b, bOff, ldb, c, cOff + i0 * ldc, ldc, rows, j0, j1,
-              bias, bias == null ? 0 : biasOff + i0, lo, hi);
-        } else {
-          scalarTile(packedA, panel * k * MR, k, b, bOff, ldb, c, cOff + i0 * ldc, ldc, rows, j0, j1,
-              bias, bias == null ? 0 : biasOff + i0, lo, hi);
+    long work = (long) m * n * Math.max(1, k);
+    int target = work < 65536 ? 1 : CHUNKS_PER_THREAD * parallel.threads();
+    if (!vector) {
+      int rowBlocks = Math.min(panels, target);
+      parallel.forChunks(rowBlocks, (t, rb) -> {
+        int p0 = panels * rb / rowBlocks;
+        int p1 = panels * (rb + 1) / rowBlocks;
+        for (int p = p0; p < p1; p++) {
+          scalarPanel(packedA, p * k * MR, k, b, bOff, ldb, c, cOff, ldc, p * MR, Math.min(MR, m - p * MR), n, e);
         }
-      }
+      });
+      return;
+    }
+    if (m < MR) {
+      // one contiguous column range per thread: B streams by row
+      int step = VectorSgemm.L;
+      int tiles = ceilDiv(n, step);
+      int chunks = Math.min(tiles, work < 65536 ? 1 : parallel.threads());
+      parallel.forChunks(chunks, (t, chunk) -> VectorSgemm.fewRows(m, k, packedA, b, bOff, ldb, c, cOff, ldc, e,
+          Math.min(n, tiles * chunk / chunks * step), Math.min(n, tiles * (chunk + 1) / chunks * step)));
+      return;
+    }
+    int nr = VectorSgemm.NR;
+    // column blocks: as wide as fits BLOCK_FLOATS, narrower (down to one panel) to give each thread a few
+    int nc = Math.max(nr, Math.min(ceilDiv(n, nr) * nr, BLOCK_FLOATS / Math.max(1, k) / nr * nr));
+    if (ceilDiv(n, nc) < target) {
+      nc = Math.max(nr, ceilDiv(ceilDiv(n, target), nr) * nr);
+    }
+    int colBlock = nc;
+    int colBlocks = ceilDiv(n, nc);
+    // splitting rows repacks B per row block: only as far as to give each thread a few blocks
+    int rowBlocks = Math.min(panels, ceilDiv(Math.min(target, 4 * parallel.threads()), colBlocks));
+    parallel.forChunks(rowBlocks * colBlocks, (t, chunk) -> {
+      int j0 = chunk % colBlocks * colBlock;
+      int j1 = Math.min(n, j0 + colBlock);
+      int rb = chunk / colBlocks;
+      int p0 = panels * rb / rowBlocks;
+      int i0 = p0 * MR;
+      int i1 = Math.min(m, panels * (rb + 1) / rowBlocks * MR);
+      float[] bp = parallel.scratch(t, VectorSgemm.packedSize(k, colBlock));
+      VectorSgemm.packB(b, bOff, ldb, k, j0, j1, bp);
+      VectorSgemm.block(packedA, p0 * k * MR, bp, k, i1 - i0, j1 - j0, c, cOff + i0 * ldc + j0, ldc, e, i0);
     });
   }
 
-  static void scalarTile(float[] pa, int paOff, int k, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-      int rows, int j0, int j1, float[] bias, int biasOff, float lo, float hi) {
+  static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /** Rows {@code [i0, i0 + rows)} of C from the A panel at {@code paOff}. */
+  static void scalarPanel(float[] pa, int paOff, int k, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+      int i0, int rows, int n, Epilogue e) {
     for (int i = 0; i < rows; i++) {
-      int co = cOff + i * ldc;
-      float init = bias == null ? 0f : bias[biasOff + i];
-      for (int j = j0; j < j1; j++) {
-        c[co + j] = init;
-      }
+      int co = cOff + (i0 + i) * ldc;
+      java.util.Arrays.fill(c, co, co + n, 0f);
       for (int kk = 0; kk < k; kk++) {
         float a = pa[paOff + kk * MR + i];
         int bo = bOff + kk * ldb;
-        for (int j = j0; j < j1; j++) {
+        for (int j = 0; j < n; j++) {
           c[co + j] += a * b[bo + j];
         }
       }
-      for (int j = j0; j < j1; j++) {
-        c[co + j] = Math.min(Math.max(c[co + j], lo), hi);
+      for (int j = 0; j < n; j++) {
+        c[co + j] = e.apply(c[co + j], i0 + i, co + j);
       }
     }
   }

@@ -1,114 +1,305 @@
 package dev.mobilize.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The {@link Sgemm} micro-kernels on the Vector API: 4 rows by 3 vectors of accumulators, then
- * 4 by 1, then scalar columns. Loaded only when {@code jdk.incubator.vector} is present.
+ * The {@link Sgemm} block kernels on the Vector API. B is copied into panels of {@link #NR} columns
+ * ({@code K x NR}, row after row, the last panel zero-padded to whole vectors), so the micro-kernel
+ * reads both operands contiguously. The micro-kernel keeps {@link Sgemm#MR} rows by 3 vectors of C
+ * in registers (24 accumulators with 512-bit vectors) and multiplies by fused multiply-add; the
+ * epilogue adds bias and residual and clamps. Loaded only when {@code jdk.incubator.vector} is
+ * present.
  */
 final class VectorSgemm {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
+  static final int L = S.length();
+  /** Columns per B panel. */
+  static final int NR = 3 * L;
 
   private VectorSgemm() {}
 
   static boolean probe() {
-    return L >= 4 && FloatVector.zero(S).add(1f).reduceLanes(jdk.incubator.vector.VectorOperators.ADD) == L;
+    return L >= 4 && FloatVector.zero(S).add(1f).reduceLanes(VectorOperators.ADD) == L;
   }
 
-  static int tileWidth() {
-    return 3 * L * Math.max(1, 96 / (3 * L));
+  /** Floats needed to pack {@code k x cols} of B. */
+  static int packedSize(int k, int cols) {
+    return k * ((cols + L - 1) / L * L);
   }
 
-  static void tile(float[] pa, int paOff, int k, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-      int rows, int j0, int j1, float[] bias, int biasOff, float lo, float hi) {
-    float bi0 = bias == null ? 0f : bias[biasOff];
-    float bi1 = bias == null || rows < 2 ? 0f : bias[biasOff + 1];
-    float bi2 = bias == null || rows < 3 ? 0f : bias[biasOff + 2];
-    float bi3 = bias == null || rows < 4 ? 0f : bias[biasOff + 3];
-    int j = j0;
-    for (; j + 3 * L <= j1; j += 3 * L) {
-      FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-      FloatVector c10 = c00, c11 = c00, c12 = c00;
-      FloatVector c20 = c00, c21 = c00, c22 = c00;
-      FloatVector c30 = c00, c31 = c00, c32 = c00;
-      int bo = bOff + j;
-      int ao = paOff;
-      for (int kk = 0; kk < k; kk++, bo += ldb, ao += 4) {
-        FloatVector b0 = FloatVector.fromArray(S, b, bo);
-        FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-        FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-        FloatVector a = FloatVector.broadcast(S, pa[ao]);
-        c00 = b0.fma(a, c00);
-        c01 = b1.fma(a, c01);
-        c02 = b2.fma(a, c02);
-        a = FloatVector.broadcast(S, pa[ao + 1]);
-        c10 = b0.fma(a, c10);
-        c11 = b1.fma(a, c11);
-        c12 = b2.fma(a, c12);
-        a = FloatVector.broadcast(S, pa[ao + 2]);
-        c20 = b0.fma(a, c20);
-        c21 = b1.fma(a, c21);
-        c22 = b2.fma(a, c22);
-        a = FloatVector.broadcast(S, pa[ao + 3]);
-        c30 = b0.fma(a, c30);
-        c31 = b1.fma(a, c31);
-        c32 = b2.fma(a, c32);
+  /**
+   * Copies {@code B[0..k)[j0..j1)} into NR-column panels at {@code bp[0..)}, zero-padding the last.
+   * Row by row, so that B is read as k sequential streams rather than k streams per panel.
+   */
+  static void packB(float[] b, int bOff, int ldb, int k, int j0, int j1, float[] bp) {
+    int cols = j1 - j0;
+    int whole = cols / NR;
+    int w = cols - whole * NR; // columns of the last, narrower panel
+    int full = w / L * L;
+    int wv = (w + L - 1) / L * L;
+    int tail = whole * NR * k;
+    for (int kk = 0, src = bOff + j0; kk < k; kk++, src += ldb) {
+      int o = kk * NR;
+      int sp = src;
+      for (int p = 0; p < whole; p++, o += k * NR, sp += NR) {
+        FloatVector.fromArray(S, b, sp).intoArray(bp, o);
+        FloatVector.fromArray(S, b, sp + L).intoArray(bp, o + L);
+        FloatVector.fromArray(S, b, sp + 2 * L).intoArray(bp, o + 2 * L);
       }
-      int o = cOff + j;
-      store(c00, bi0, lo, hi, c, o);
-      store(c01, bi0, lo, hi, c, o + L);
-      store(c02, bi0, lo, hi, c, o + 2 * L);
-      if (rows > 1) {
-        o += ldc;
-        store(c10, bi1, lo, hi, c, o);
-        store(c11, bi1, lo, hi, c, o + L);
-        store(c12, bi1, lo, hi, c, o + 2 * L);
+      if (w > 0) {
+        o = tail + kk * wv;
+        for (int v = 0; v < full; v += L) {
+          FloatVector.fromArray(S, b, sp + v).intoArray(bp, o + v);
+        }
+        for (int v = full; v < wv; v++) {
+          bp[o + v] = v < w ? b[sp + v] : 0f;
+        }
       }
-      if (rows > 2) {
-        o += ldc;
-        store(c20, bi2, lo, hi, c, o);
-        store(c21, bi2, lo, hi, c, o + L);
-        store(c22, bi2, lo, hi, c, o + 2 * L);
-      }
-      if (rows > 3) {
-        o += ldc;
-        store(c30, bi3, lo, hi, c, o);
-        store(c31, bi3, lo, hi, c, o + L);
-        store(c32, bi3, lo, hi, c, o + 2 * L);
-      }
-    }
-    for (; j + L <= j1; j += L) {
-      FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-      int bo = bOff + j;
-      int ao = paOff;
-      for (int kk = 0; kk < k; kk++, bo += ldb, ao += 4) {
-        FloatVector b0 = FloatVector.fromArray(S, b, bo);
-        c0 = b0.fma(FloatVector.broadcast(S, pa[ao]), c0);
-        c1 = b0.fma(FloatVector.broadcast(S, pa[ao + 1]), c1);
-        c2 = b0.fma(FloatVector.broadcast(S, pa[ao + 2]), c2);
-        c3 = b0.fma(FloatVector.broadcast(S, pa[ao + 3]), c3);
-      }
-      int o = cOff + j;
-      store(c0, bi0, lo, hi, c, o);
-      if (rows > 1) {
-        store(c1, bi1, lo, hi, c, o + ldc);
-      }
-      if (rows > 2) {
-        store(c2, bi2, lo, hi, c, o + 2 * ldc);
-      }
-      if (rows > 3) {
-        store(c3, bi3, lo, hi, c, o + 3 * ldc);
-      }
-    }
-    if (j < j1) {
-      Sgemm.scalarTile(pa, paOff, k, b, bOff, ldb, c, cOff, ldc, rows, j, j1, bias, biasOff, lo, hi);
     }
   }
 
-  private static void store(FloatVector v, float bias, float lo, float hi, float[] c, int o) {
-    v.add(bias).max(lo).min(hi).intoArray(c, o);
+  /**
+   * {@code C[i0+i][j0+j] = epilogue(sum_k A[i0+i][k] B[k][j0+j])} for the block {@code rows x cols}:
+   * {@code pa} holds the A panels from row {@code i0} on, {@code bp} the B block packed by {@link #packB}.
+   * Tiles that are not whole (last rows, last columns) go through a small tile of their own.
+   */
+  static void block(float[] pa, int paOff, float[] bp, int k, int rows, int cols, float[] c, int cOff, int ldc,
+      Sgemm.Epilogue e, int i0) {
+    int mr = Sgemm.MR;
+    float[] bias = new float[mr];
+    float[] tile = null;
+    float lo = e.residual == null ? e.lo : Float.NEGATIVE_INFINITY;
+    float hi = e.residual == null ? e.hi : Float.POSITIVE_INFINITY;
+    for (int i = 0; i < rows; i += mr) {
+      int ao = paOff + i * k;
+      int r = Math.min(mr, rows - i);
+      for (int ii = 0; ii < mr; ii++) {
+        bias[ii] = e.bias != null && ii < r ? e.bias[e.biasOff + i0 + i + ii] : 0f;
+      }
+      int bo = 0;
+      int j = 0;
+      for (; j + NR <= cols; j += NR, bo += k * NR) {
+        int co = cOff + i * ldc + j;
+        if (r == mr) {
+          kernel8x3(pa, ao, bp, bo, k, c, co, ldc, bias, lo, hi);
+        } else {
+          tile = tile != null ? tile : new float[mr * NR];
+          kernel8x3(pa, ao, bp, bo, k, tile, 0, NR, bias, lo, hi);
+          copy(tile, NR, c, co, ldc, r, NR);
+        }
+        if (e.residual != null) {
+          addResidual(c, co, ldc, r, NR, e);
+        }
+      }
+      int w = cols - j;
+      int wv = (w + L - 1) / L * L;
+      for (int v = 0; v < wv; v += L) {
+        int co = cOff + i * ldc + j + v;
+        int n = Math.min(L, w - v);
+        if (r == mr && n == L) {
+          kernel8x1(pa, ao, bp, bo + v, wv, k, c, co, ldc, bias, lo, hi);
+        } else {
+          tile = tile != null ? tile : new float[mr * NR];
+          kernel8x1(pa, ao, bp, bo + v, wv, k, tile, 0, L, bias, lo, hi);
+          copy(tile, L, c, co, ldc, r, n);
+        }
+        if (e.residual != null) {
+          addResidual(c, co, ldc, r, n, e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Fewer rows than a panel (a matrix-vector product, like a classifier on one image): columns
+   * {@code [j0, j1)} of each row of C accumulate in place while the rows of B stream by, four at a
+   * time, so B is read once per row of A and sequentially.
+   */
+  static void fewRows(int m, int k, float[] pa, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+      Sgemm.Epilogue e, int j0, int j1) {
+    int mr = Sgemm.MR;
+    int vend = j0 + (j1 - j0) / L * L;
+    for (int i = 0; i < m; i++) {
+      float bias = e.bias == null ? 0f : e.bias[e.biasOff + i];
+      int co = cOff + i * ldc;
+      java.util.Arrays.fill(c, co + j0, co + j1, bias);
+      int kk = 0;
+      for (; kk + 4 <= k; kk += 4) {
+        FloatVector a0 = FloatVector.broadcast(S, pa[kk * mr + i]);
+        FloatVector a1 = FloatVector.broadcast(S, pa[(kk + 1) * mr + i]);
+        FloatVector a2 = FloatVector.broadcast(S, pa[(kk + 2) * mr + i]);
+        FloatVector a3 = FloatVector.broadcast(S, pa[(kk + 3) * mr + i]);
+        int b0 = bOff + kk * ldb;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        for (int j = j0; j < vend; j += L) {
+          FloatVector acc = FloatVector.fromArray(S, c, co + j);
+          acc = FloatVector.fromArray(S, b, b0 + j).fma(a0, acc);
+          acc = FloatVector.fromArray(S, b, b1 + j).fma(a1, acc);
+          acc = FloatVector.fromArray(S, b, b2 + j).fma(a2, acc);
+          acc = FloatVector.fromArray(S, b, b3 + j).fma(a3, acc);
+          acc.intoArray(c, co + j);
+        }
+        for (int j = vend; j < j1; j++) {
+          c[co + j] += pa[kk * mr + i] * b[b0 + j] + pa[(kk + 1) * mr + i] * b[b1 + j]
+              + pa[(kk + 2) * mr + i] * b[b2 + j] + pa[(kk + 3) * mr + i] * b[b3 + j];
+        }
+      }
+      for (; kk < k; kk++) {
+        FloatVector a0 = FloatVector.broadcast(S, pa[kk * mr + i]);
+        int b0 = bOff + kk * ldb;
+        for (int j = j0; j < vend; j += L) {
+          FloatVector.fromArray(S, b, b0 + j).fma(a0, FloatVector.fromArray(S, c, co + j)).intoArray(c, co + j);
+        }
+        for (int j = vend; j < j1; j++) {
+          c[co + j] += pa[kk * mr + i] * b[b0 + j];
+        }
+      }
+      for (int j = j0; j < j1; j++) {
+        int o = co + j;
+        float v = e.residual == null ? c[o] : c[o] + e.residual[o + e.residualShift];
+        c[o] = Math.min(Math.max(v, e.lo), e.hi);
+      }
+    }
+  }
+
+  private static void copy(float[] tile, int ldt, float[] c, int co, int ldc, int rows, int cols) {
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(tile, i * ldt, c, co + i * ldc, cols);
+    }
+  }
+
+  /** {@code c = clamp(c + residual)} on a tile (the kernel stored sums plus bias, unclamped). */
+  private static void addResidual(float[] c, int co, int ldc, int rows, int cols, Sgemm.Epilogue e) {
+    float[] res = e.residual;
+    int shift = e.residualShift;
+    for (int i = 0; i < rows; i++) {
+      int o = co + i * ldc;
+      int j = 0;
+      for (; j + L <= cols; j += L) {
+        FloatVector.fromArray(S, c, o + j).add(FloatVector.fromArray(S, res, o + j + shift))
+            .max(e.lo).min(e.hi).intoArray(c, o + j);
+      }
+      for (; j < cols; j++) {
+        c[o + j] = Math.min(Math.max(c[o + j] + res[o + j + shift], e.lo), e.hi);
+      }
+    }
+  }
+
+  /** 8 rows by 3 full vectors: {@code C = clamp(bias + A B)}. */
+  private static void kernel8x3(float[] a, int ao, float[] b, int bo, int k, float[] c, int co, int ldc,
+      float[] bias, float lo, float hi) {
+    FloatVector c00 = FloatVector.broadcast(S, bias[0]), c01 = c00, c02 = c00;
+    FloatVector c10 = FloatVector.broadcast(S, bias[1]), c11 = c10, c12 = c10;
+    FloatVector c20 = FloatVector.broadcast(S, bias[2]), c21 = c20, c22 = c20;
+    FloatVector c30 = FloatVector.broadcast(S, bias[3]), c31 = c30, c32 = c30;
+    FloatVector c40 = FloatVector.broadcast(S, bias[4]), c41 = c40, c42 = c40;
+    FloatVector c50 = FloatVector.broadcast(S, bias[5]), c51 = c50, c52 = c50;
+    FloatVector c60 = FloatVector.broadcast(S, bias[6]), c61 = c60, c62 = c60;
+    FloatVector c70 = FloatVector.broadcast(S, bias[7]), c71 = c70, c72 = c70;
+    for (int kk = 0; kk < k; kk++, bo += NR, ao += 8) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+      FloatVector x = FloatVector.broadcast(S, a[ao]);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      c02 = b2.fma(x, c02);
+      x = FloatVector.broadcast(S, a[ao + 1]);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      c12 = b2.fma(x, c12);
+      x = FloatVector.broadcast(S, a[ao + 2]);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      c22 = b2.fma(x, c22);
+      x = FloatVector.broadcast(S, a[ao + 3]);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+      c32 = b2.fma(x, c32);
+      x = FloatVector.broadcast(S, a[ao + 4]);
+      c40 = b0.fma(x, c40);
+      c41 = b1.fma(x, c41);
+      c42 = b2.fma(x, c42);
+      x = FloatVector.broadcast(S, a[ao + 5]);
+      c50 = b0.fma(x, c50);
+      c51 = b1.fma(x, c51);
+      c52 = b2.fma(x, c52);
+      x = FloatVector.broadcast(S, a[ao + 6]);
+      c60 = b0.fma(x, c60);
+      c61 = b1.fma(x, c61);
+      c62 = b2.fma(x, c62);
+      x = FloatVector.broadcast(S, a[ao + 7]);
+      c70 = b0.fma(x, c70);
+      c71 = b1.fma(x, c71);
+      c72 = b2.fma(x, c72);
+    }
+    c00.max(lo).min(hi).intoArray(c, co);
+    c01.max(lo).min(hi).intoArray(c, co + L);
+    c02.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c10.max(lo).min(hi).intoArray(c, co);
+    c11.max(lo).min(hi).intoArray(c, co + L);
+    c12.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c20.max(lo).min(hi).intoArray(c, co);
+    c21.max(lo).min(hi).intoArray(c, co + L);
+    c22.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c30.max(lo).min(hi).intoArray(c, co);
+    c31.max(lo).min(hi).intoArray(c, co + L);
+    c32.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c40.max(lo).min(hi).intoArray(c, co);
+    c41.max(lo).min(hi).intoArray(c, co + L);
+    c42.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c50.max(lo).min(hi).intoArray(c, co);
+    c51.max(lo).min(hi).intoArray(c, co + L);
+    c52.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c60.max(lo).min(hi).intoArray(c, co);
+    c61.max(lo).min(hi).intoArray(c, co + L);
+    c62.max(lo).min(hi).intoArray(c, co + 2 * L);
+    co += ldc;
+    c70.max(lo).min(hi).intoArray(c, co);
+    c71.max(lo).min(hi).intoArray(c, co + L);
+    c72.max(lo).min(hi).intoArray(c, co + 2 * L);
+  }
+
+  /** 8 rows by one vector of a panel {@code ldb} wide: {@code C = clamp(bias + A B)}. */
+  private static void kernel8x1(float[] a, int ao, float[] b, int bo, int ldb, int k, float[] c, int co, int ldc,
+      float[] bias, float lo, float hi) {
+    FloatVector c0 = FloatVector.broadcast(S, bias[0]);
+    FloatVector c1 = FloatVector.broadcast(S, bias[1]);
+    FloatVector c2 = FloatVector.broadcast(S, bias[2]);
+    FloatVector c3 = FloatVector.broadcast(S, bias[3]);
+    FloatVector c4 = FloatVector.broadcast(S, bias[4]);
+    FloatVector c5 = FloatVector.broadcast(S, bias[5]);
+    FloatVector c6 = FloatVector.broadcast(S, bias[6]);
+    FloatVector c7 = FloatVector.broadcast(S, bias[7]);
+    for (int kk = 0; kk < k; kk++, bo += ldb, ao += 8) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      c0 = b0.fma(FloatVector.broadcast(S, a[ao]), c0);
+      c1 = b0.fma(FloatVector.broadcast(S, a[ao + 1]), c1);
+      c2 = b0.fma(FloatVector.broadcast(S, a[ao + 2]), c2);
+      c3 = b0.fma(FloatVector.broadcast(S, a[ao + 3]), c3);
+      c4 = b0.fma(FloatVector.broadcast(S, a[ao + 4]), c4);
+      c5 = b0.fma(FloatVector.broadcast(S, a[ao + 5]), c5);
+      c6 = b0.fma(FloatVector.broadcast(S, a[ao + 6]), c6);
+      c7 = b0.fma(FloatVector.broadcast(S, a[ao + 7]), c7);
+    }
+    c0.max(lo).min(hi).intoArray(c, co);
+    c1.max(lo).min(hi).intoArray(c, co + ldc);
+    c2.max(lo).min(hi).intoArray(c, co + 2 * ldc);
+    c3.max(lo).min(hi).intoArray(c, co + 3 * ldc);
+    c4.max(lo).min(hi).intoArray(c, co + 4 * ldc);
+    c5.max(lo).min(hi).intoArray(c, co + 5 * ldc);
+    c6.max(lo).min(hi).intoArray(c, co + 6 * ldc);
+    c7.max(lo).min(hi).intoArray(c, co + 7 * ldc);
   }
 }

@@ -62,6 +62,38 @@ class CpuGraphExecutorTest {
   }
 
   @Test
+  void convAddReluHandComputedWithResidualInEitherOperandAndBroadcast() {
+    // 1x1 conv, 2 channels to 2: y[o] = w[o][0] x[0] + w[o][1] x[1] + b[o], then + r, then Relu
+    // x = [[1, 2], [3, 4]] (2 channels of 1x2), w = [[1, 1], [1, -1]], b = [0, 1]
+    // conv = [[4, 6], [-1, -1]]
+    float[] conv = {4, 6, -1, -1};
+    float[] rFull = {1, -10, 2, 0.5f};
+    float[] rChannel = {-5, 3}; // [1,2,1,1], broadcast over the pixels: not fused into the GEMM epilogue
+    for (boolean convFirst : new boolean[] {true, false}) {
+      for (boolean broadcast : new boolean[] {false, true}) {
+        Tensor r = broadcast ? Tensor.ofFloats(new long[] {1, 2, 1, 1}, rChannel)
+            : Tensor.ofFloats(new long[] {1, 2, 1, 2}, rFull);
+        Graph g = Graph.builder("g")
+            .input(new ValueInfo("x", DataType.FLOAT, Shape.of(1, 2, 1, 2)))
+            .input(new ValueInfo("r", DataType.FLOAT, broadcast ? Shape.of(1, 2, 1, 1) : Shape.of(1, 2, 1, 2)))
+            .initializer("w", Tensor.ofFloats(new long[] {2, 2, 1, 1}, 1, 1, 1, -1))
+            .initializer("b", Tensor.ofFloats(new long[] {2}, 0, 1))
+            .node(Node.builder("Conv").inputs("x", "w", "b").outputs("c").build())
+            .node(Node.builder("Add").inputs(convFirst ? "c" : "r", convFirst ? "r" : "c").outputs("s").build())
+            .node(Node.builder("Relu").inputs("s").outputs("y").build())
+            .output(new ValueInfo("y", DataType.FLOAT, Shape.of(1, 2, 1, 2)))
+            .build();
+        Tensor y = run(g, Map.of("x", Tensor.ofFloats(new long[] {1, 2, 1, 2}, 1, 2, 3, 4), "r", r));
+        float[] expected = new float[4];
+        for (int i = 0; i < 4; i++) {
+          expected[i] = Math.max(0, conv[i] + (broadcast ? rChannel[i / 2] : rFull[i]));
+        }
+        assertArrayEquals(expected, y.toFloatArray(), "conv first " + convFirst + ", broadcast " + broadcast);
+      }
+    }
+  }
+
+  @Test
   void reportsAllUnsupportedOpsAtOnce() {
     Graph g = Graph.builder("g")
         .input(new ValueInfo("x", DataType.FLOAT, Shape.of(1)))

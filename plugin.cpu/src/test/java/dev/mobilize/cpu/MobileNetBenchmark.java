@@ -15,12 +15,14 @@ import java.util.Random;
 
 /**
  * Latency of MobileNetV2 (1x3x224x224) on the cpu executor against ONNX Runtime in the same JVM, both
- * with the same thread count. Not a test: run with
- * {@code java --add-modules jdk.incubator.vector -cp <test classpath> dev.mobilize.cpu.MobileNetBenchmark [model] [threads] [runs]}.
+ * with the same thread count, the two alternating run by run. Not a test: run with
+ * {@code java --add-modules jdk.incubator.vector -cp <test classpath> dev.mobilize.cpu.MobileNetBenchmark [model] [threads] [runs]}
+ * ({@code -Dwarmup=N}, {@code -Dpause=ms} between runs, {@code -Dmobilize.cpu.profile=true} for the time per op type over the measured runs).
  */
 public final class MobileNetBenchmark {
 
   private static final int WARMUP = Integer.getInteger("warmup", 100);
+  private static final int PAUSE_MS = Integer.getInteger("pause", 5);
 
   public static void main(String[] args) throws Exception {
     String shared = System.getProperty("mobilize.shared", "../../shared");
@@ -40,41 +42,40 @@ public final class MobileNetBenchmark {
     String input = m.graph().inputs().get(0).name();
     Tensor in = Tensor.ofFloats(dims, x);
     double[] mob = new double[runs];
-    try (CpuPreparedModel p = new CpuGraphExecutor().prepare(m, Options.of(Map.of("threads", "" + threads)))) {
-      for (int i = 0; i < WARMUP; i++) {
-        p.run(Map.of(input, in));
-      }
-      for (int i = 0; i < runs; i++) {
-        long t0 = System.nanoTime();
-        p.run(Map.of(input, in));
-        mob[i] = (System.nanoTime() - t0) / 1e6;
-      }
-      if (Program.PROFILE) {
-        Program.TIMES.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-            .forEach(e -> System.out.printf("  %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / (runs + WARMUP)));
-      }
-      System.out.printf("mobilize cpu: median %.2f ms, min %.2f ms (%d nodes, peak activations %d KiB)%n",
-          median(mob), Arrays.stream(mob).min().orElse(0), p.nodeCount(), p.peakActivationBytes() / 1024);
-    }
-
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
     double[] ort = new double[runs];
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    // the two run in turns, so that load from other processes affects both alike
+    try (CpuPreparedModel p = new CpuGraphExecutor().prepare(m, Options.of(Map.of("threads", "" + threads)));
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(threads);
       try (OrtSession s = env.createSession(model.toString(), so);
           OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims)) {
         for (int i = 0; i < WARMUP; i++) {
+          p.run(Map.of(input, in));
           s.run(Map.of(input, t)).close();
         }
+        Program.TIMES.clear();
         for (int i = 0; i < runs; i++) {
+          Thread.sleep(PAUSE_MS); // both runtimes' threads spin a while after a run: let them settle
           long t0 = System.nanoTime();
+          p.run(Map.of(input, in));
+          mob[i] = (System.nanoTime() - t0) / 1e6;
+          Thread.sleep(PAUSE_MS);
+          t0 = System.nanoTime();
           s.run(Map.of(input, t)).close();
           ort[i] = (System.nanoTime() - t0) / 1e6;
         }
       }
+      if (Program.PROFILE) {
+        Program.TIMES.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+            .forEach(e -> System.out.printf("  %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
+      }
+      System.out.printf("mobilize cpu: median %.2f ms, min %.2f ms (%d nodes, peak activations %d KiB)%n",
+          median(mob), Arrays.stream(mob).min().orElse(0), p.nodeCount(), p.peakActivationBytes() / 1024);
     }
     System.out.printf("onnxruntime:  median %.2f ms, min %.2f ms%n", median(ort), Arrays.stream(ort).min().orElse(0));
-    System.out.printf("ratio (median): %.2fx%n", median(mob) / median(ort));
+    System.out.printf("ratio (median): %.2fx, ratio (min): %.2fx%n", median(mob) / median(ort),
+        Arrays.stream(mob).min().orElse(0) / Arrays.stream(ort).min().orElse(1));
   }
 
   private static double median(double[] v) {
