@@ -53,6 +53,6 @@ public class CpuGraphExecutor implements GraphExecutor {
       throw MobilizeException.ofProblems("the cpu executor cannot run " + problems.size() + " node(s)"
           + (unsupported > 0 ? " (" + unsupported + " unsupported)" : "") + ":", problems);
     }
-    return new CpuPreparedModel(model.graph(), program, threads);
+    return new CpuPreparedModel(model.graph(), program, threads, options.getBoolean(PreparedModel.PROFILE, false));
   }
 }

@@ -26,11 +26,20 @@ public final class CpuPreparedModel implements PreparedModel {
   private final Parallel parallel;
   private final Exec exec;
 
-  CpuPreparedModel(Graph graph, Program program, int threads) {
+  CpuPreparedModel(Graph graph, Program program, int threads, boolean profile) {
     this.graph = graph;
     this.program = program;
     this.parallel = new Parallel(threads);
     this.exec = new Exec(parallel);
+    if (profile) {
+      exec.profile = new java.util.ArrayList<>();
+    }
+  }
+
+  /** Time per node of the last run (prepared with {@code profile=true}), in the order they ran. */
+  @Override
+  public synchronized List<NodeTiming> lastProfile() {
+    return exec.profile == null ? List.of() : List.copyOf(exec.profile);
   }
 
   @Override
@@ -63,6 +72,9 @@ public final class CpuPreparedModel implements PreparedModel {
 
   @Override
   public synchronized Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    if (exec.profile != null) {
+      exec.profile.clear();
+    }
     NdArray[] in = checkInputs(inputs);
     NdArray[] out = program.run(in, null, exec);
     Map<String, Tensor> result = new LinkedHashMap<>();

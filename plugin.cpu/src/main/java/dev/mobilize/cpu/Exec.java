@@ -15,6 +15,8 @@ final class Exec {
   final Parallel parallel;
   /** Values visible to subgraphs of the graph running now (set by {@link Program#run}). */
   java.util.function.Function<String, NdArray> scope;
+  /** Time per node of the current run, when the model was prepared with {@code profile=true}; else null. */
+  java.util.List<dev.mobilize.service.PreparedModel.NodeTiming> profile;
   private final Map<Integer, ArrayDeque<float[]>> freeFloats = new HashMap<>();
   private final Map<Integer, ArrayDeque<long[]>> freeLongs = new HashMap<>();
   private final IdentityHashMap<Object, Boolean> owned = new IdentityHashMap<>();

@@ -7,6 +7,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.ErrorCode;
 import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.PreparedModel;
 import dev.mobilize.service.Problem;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,16 +25,6 @@ import java.util.function.Function;
  * Nodes whose inputs are all constant are computed once at prepare time.
  */
 final class Program {
-
-  /**
-   * Set -Dmobilize.cpu.profile=true to sum the time per op type into {@link #TIMES}, or
-   * -Dmobilize.cpu.profile=nodes to sum it per node.
-   */
-  static final boolean PROFILE_NODES = "nodes".equals(System.getProperty("mobilize.cpu.profile"));
-  static final boolean PROFILE = Boolean.getBoolean("mobilize.cpu.profile") || PROFILE_NODES;
-  static final Map<String, Long> TIMES = new java.util.concurrent.ConcurrentHashMap<>();
-  /** The clock of the profile (a benchmark may use the thread's CPU time instead). */
-  static java.util.function.LongSupplier clock = System::nanoTime;
 
   private final Graph graph;
   private final Map<String, Integer> slotOf = new HashMap<>();
@@ -320,13 +311,13 @@ final class Program {
         args[i] = st.in()[i] < 0 ? null : slots[st.in()[i]];
       }
       NdArray[] res;
-      long t0 = PROFILE ? clock.getAsLong() : 0;
+      long t0 = exec.profile != null ? System.nanoTime() : 0;
       try {
         res = st.step().run(args, exec);
-        if (PROFILE) {
-          TIMES.merge(PROFILE_NODES ? profileKey(st.node(), args) : st.node().opType()
-              + (st.node().attributes().has("group") ? "/g" + st.node().attributes().getInt("group") : ""),
-              clock.getAsLong() - t0, Long::sum);
+        if (exec.profile != null) {
+          Node n = st.node();
+          exec.profile.add(new PreparedModel.NodeTiming(n.name().isEmpty() ? n.describe() : n.name(),
+              n.domain().isEmpty() ? n.opType() : n.domain() + "." + n.opType(), System.nanoTime() - t0));
         }
       } catch (MobilizeException e) {
         throw e;
@@ -364,13 +355,6 @@ final class Program {
     return out;
   }
 
-  private static String profileKey(Node node, NdArray[] args) {
-    StringBuilder b = new StringBuilder(node.opType());
-    for (NdArray a : args) {
-      b.append(' ').append(a == null ? "-" : a.shapeString());
-    }
-    return b.append(" (").append(node.name()).append(')').toString();
-  }
 
   private static int countOutputs(int[] out) {
     int n = out.length;

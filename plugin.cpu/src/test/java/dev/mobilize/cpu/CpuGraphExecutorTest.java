@@ -34,6 +34,29 @@ class CpuGraphExecutorTest {
   }
 
   @Test
+  void profileRecordsEveryNodeOfTheLastRunOnlyWhenAsked() {
+    Graph g = Graph.builder("g")
+        .input(new ValueInfo("x", DataType.FLOAT, Shape.of(2, 3)))
+        .initializer("b", Tensor.ofFloats(new long[] {3}, 10f, 20f, 30f))
+        .node(Node.builder("Relu").name("relu").inputs("x").outputs("r").build())
+        .node(Node.builder("Add").name("add").inputs("r", "b").outputs("y").build())
+        .output(new ValueInfo("y", DataType.FLOAT, Shape.of(2, 3)))
+        .build();
+    Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {2, 3}, -1, 2, -3, 4, -5, 6));
+    try (CpuPreparedModel p = new CpuGraphExecutor().prepare(model(g), Options.of(Map.of("profile", "true")))) {
+      p.run(in);
+      p.run(in);
+      assertEquals(java.util.List.of("relu:Relu", "add:Add"),
+          p.lastProfile().stream().map(t -> t.node() + ":" + t.opType()).toList(), "one entry per node, last run only");
+      assertTrue(p.lastProfile().stream().allMatch(t -> t.nanos() >= 0));
+    }
+    try (CpuPreparedModel p = new CpuGraphExecutor().prepare(model(g), Options.NONE)) {
+      p.run(in);
+      assertTrue(p.lastProfile().isEmpty());
+    }
+  }
+
+  @Test
   void reluAddBroadcastHandComputed() {
     Graph g = Graph.builder("g")
         .input(new ValueInfo("x", DataType.FLOAT, Shape.of(2, 3)))

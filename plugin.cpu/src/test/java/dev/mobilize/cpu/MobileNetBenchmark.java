@@ -45,7 +45,10 @@ public final class MobileNetBenchmark {
     double[] ort = new double[runs];
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     // the two run in turns, so that load from other processes affects both alike
-    try (CpuPreparedModel p = new CpuGraphExecutor().prepare(m, Options.of(Map.of("threads", "" + threads)));
+    boolean profile = Boolean.getBoolean("mobilize.cpu.profile");
+    Map<String, Long> times = new java.util.TreeMap<>();
+    try (CpuPreparedModel p = new CpuGraphExecutor().prepare(m,
+            Options.of(Map.of("threads", "" + threads, "profile", "" + profile)));
         OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(threads);
       try (OrtSession s = env.createSession(model.toString(), so);
@@ -54,20 +57,20 @@ public final class MobileNetBenchmark {
           p.run(Map.of(input, in));
           s.run(Map.of(input, t)).close();
         }
-        Program.TIMES.clear();
         for (int i = 0; i < runs; i++) {
           Thread.sleep(PAUSE_MS); // both runtimes' threads spin a while after a run: let them settle
           long t0 = System.nanoTime();
           p.run(Map.of(input, in));
           mob[i] = (System.nanoTime() - t0) / 1e6;
+          p.lastProfile().forEach(nt -> times.merge(nt.opType(), nt.nanos(), Long::sum));
           Thread.sleep(PAUSE_MS);
           t0 = System.nanoTime();
           s.run(Map.of(input, t)).close();
           ort[i] = (System.nanoTime() - t0) / 1e6;
         }
       }
-      if (Program.PROFILE) {
-        Program.TIMES.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+      if (profile) {
+        times.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
             .forEach(e -> System.out.printf("  %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       }
       System.out.printf("mobilize cpu: median %.2f ms, min %.2f ms (%d nodes, peak activations %d KiB)%n",
