@@ -1,0 +1,263 @@
+package dev.mobilize.tnn;
+
+import dev.mobilize.ir.Dim;
+import dev.mobilize.ir.FusedOps;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Node;
+import dev.mobilize.ir.Shape;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.service.AtomicFiles;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.GraphExecutor;
+import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.ModelExporter;
+import dev.mobilize.service.ModelInspector;
+import dev.mobilize.service.Options;
+import dev.mobilize.service.PreparedModel;
+import dev.mobilize.service.Problem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+
+/**
+ * Writes TNN models: {@code NAME.tnnproto} (text) and {@code NAME.tnnmodel} (fp32 resources), v2
+ * format as TNN's onnx2tnn writes them. Graph input and output names are the blob names. Shapes
+ * must be static (option {@code input-shape}, {@code x:1,3,224,224}; a symbolic batch becomes 1);
+ * constant subgraphs (Constant, Shape of static values, ops on constants) are folded first.
+ */
+@Component(service = ModelExporter.class, property = "mobilize.format=tnn")
+public final class TnnExporter implements ModelExporter {
+
+  private final ModelInspector inspector;
+  private final GraphExecutor executor;
+
+  /**
+   * @param inspector shape inference
+   * @param executor the CPU executor to fold constant subgraphs, or null (then they are reported)
+   */
+  @Activate
+  public TnnExporter(@Reference ModelInspector inspector,
+      @Reference(cardinality = ReferenceCardinality.OPTIONAL, target = "(mobilize.executor=cpu)") GraphExecutor executor) {
+    this.inspector = inspector;
+    this.executor = executor;
+  }
+
+  @Override
+  public String format() {
+    return "tnn";
+  }
+
+  @Override
+  public Set<String> expresses() {
+    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_GEMM);
+  }
+
+  @Override
+  public List<Problem> check(Model model, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    build(model, options, problems);
+    return problems;
+  }
+
+  @Override
+  public List<Path> write(Model model, Path directory, String baseName, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    TnnNet net = build(model, options, problems);
+    if (!problems.isEmpty()) {
+      throw MobilizeException.ofProblems(problems.size() + " problem(s): the model cannot be written as TNN "
+          + "layers; nothing was written", problems);
+    }
+    Path proto = directory.resolve(baseName + ".tnnproto");
+    Path bin = directory.resolve(baseName + ".tnnmodel");
+    AtomicFiles.write(proto, TnnProto.write(net).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(bin, TnnModelFile.write(net));
+    return List.of(proto, bin);
+  }
+
+  /** The TNN net of a model; everything TNN cannot express goes to {@code problems}, all at once. */
+  TnnNet build(Model model, Options options, List<Problem> problems) {
+    Model m;
+    try {
+      m = fold(infer(withInputShapes(model, TnnImporter.inputShapes(options.get("input-shape", "")))));
+    } catch (MobilizeException e) {
+      problems.add(new Problem(e.code(), e.node(), e.detail()));
+      return new TnnNet();
+    }
+    Graph g = m.graph();
+    ExportContext ctx = new ExportContext(g, m.opset());
+    for (ValueInfo in : g.inputs()) {
+      checkName(in.name(), problems);
+      long[] d = in.shape().staticDims().orElse(null);
+      if (d == null) {
+        problems.add(new Problem(ErrorCode.SHAPE_MISMATCH, "", "input '" + in.name() + "' has shape " + in.shape()
+            + "; TNN needs fixed input shapes: give them with option input-shape (" + in.name() + ":1,3,224,224)"));
+        continue;
+      }
+      int[] dims = new int[d.length];
+      for (int i = 0; i < d.length; i++) {
+        dims[i] = (int) d[i];
+      }
+      ctx.net.inputs.add(new TnnNet.Input(in.name(), dims, RawBuffer.FLOAT));
+    }
+    for (Node n : g.nodes()) {
+      for (String o : n.outputs()) {
+        checkName(o, problems);
+      }
+      TnnLayerWriter w = TnnWriters.TABLE.get(TnnWriters.key(n));
+      if (w == null) {
+        problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, "TNN has no layer written for " + TnnWriters.key(n)
+            + "; the TNN exporter writes " + String.join(", ", new java.util.TreeSet<>(TnnWriters.TABLE.keySet()))));
+        continue;
+      }
+      try {
+        w.write(n, ctx);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, e.getMessage()));
+      }
+    }
+    for (ValueInfo out : g.outputs()) {
+      if (g.initializer(out.name()).isPresent() || g.inputs().stream().anyMatch(i -> i.name().equals(out.name()))) {
+        problems.add(new Problem(ErrorCode.UNSUPPORTED_OP, "", "output '" + out.name()
+            + "' is a constant or an input; TNN outputs must be computed by a layer"));
+      }
+      ctx.net.outputs.add(out.name());
+    }
+    return ctx.net;
+  }
+
+  private static void checkName(String name, List<Problem> problems) {
+    if (name.isEmpty() || name.chars().anyMatch(c -> Character.isWhitespace(c) || c == ',' || c == '"' || c == ':')) {
+      problems.add(new Problem(ErrorCode.UNSUPPORTED_OP, "", "value name '" + name + "' holds a space, comma, "
+          + "quote or colon, which the .tnnproto cannot hold; rename it"));
+    }
+  }
+
+  /** Inputs with the given shapes, and a symbolic first dimension set to 1. */
+  static Model withInputShapes(Model model, Map<String, long[]> given) {
+    Graph g = model.graph();
+    List<ValueInfo> inputs = new ArrayList<>();
+    for (ValueInfo in : g.inputs()) {
+      Shape s = in.shape();
+      if (given.containsKey(in.name())) {
+        s = Shape.of(given.get(in.name()));
+      } else if (s.hasRank() && s.rank() > 0 && !s.dim(0).isFixed()) {
+        List<Dim> d = new ArrayList<>(s.dimList());
+        d.set(0, Dim.of(1));
+        s = Shape.of(d);
+      }
+      inputs.add(in.withShape(s));
+    }
+    return model.withGraph(g.toBuilder().inputs(inputs).build());
+  }
+
+  /** Shape inference, with fused ops seen as their base ops (the inspector knows ONNX ops only). */
+  Model infer(Model model) {
+    Graph g = model.graph();
+    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(TnnExporter::plain).toList()).build();
+    Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
+    return model.withGraph(g.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
+        .valueInfos(typed.valueInfo()).build());
+  }
+
+  static Node plain(Node n) {
+    if (!n.domain().equals(Node.MOBILIZE_DOMAIN)) {
+      return n;
+    }
+    String base = switch (n.opType()) {
+      case FusedOps.FUSED_CONV -> "Conv";
+      case FusedOps.FUSED_GEMM -> "Gemm";
+      case FusedOps.FUSED_CONV_TRANSPOSE -> "ConvTranspose";
+      default -> null;
+    };
+    if (base == null) {
+      return n;
+    }
+    return n.toBuilder().opType(base).domain("").attributes(n.attributes().toBuilder().remove(FusedOps.ACTIVATION)
+        .remove(FusedOps.ACTIVATION_PARAMS).build()).build();
+  }
+
+  /**
+   * Constant folding: Constant nodes, Shape of a static value, and ops whose inputs are all
+   * constants become initializers (computed by the CPU executor).
+   */
+  Model fold(Model model) {
+    Graph g = model.graph();
+    Graph.Builder b = g.toBuilder().nodes(List.of());
+    Map<String, Tensor> consts = new java.util.HashMap<>(g.initializers());
+    Set<String> outputs = new java.util.HashSet<>();
+    g.outputs().forEach(o -> outputs.add(o.name()));
+    boolean changed = false;
+    for (Node n : g.nodes()) {
+      boolean isOutput = n.outputs().stream().anyMatch(outputs::contains);
+      List<Tensor> folded = isOutput ? null : evaluate(n, g, consts, model.opsets());
+      if (folded == null) {
+        b.node(n);
+        continue;
+      }
+      for (int i = 0; i < folded.size(); i++) {
+        consts.put(n.output(i), folded.get(i));
+        b.initializer(n.output(i), folded.get(i));
+      }
+      changed = true;
+    }
+    if (!changed) {
+      return model;
+    }
+    Graph f = b.build();
+    // drop constants no node reads any more
+    Set<String> read = new java.util.HashSet<>(outputs);
+    f.nodes().forEach(n -> read.addAll(n.inputs()));
+    Map<String, Tensor> kept = new java.util.LinkedHashMap<>();
+    f.initializers().forEach((k, v) -> {
+      if (read.contains(k)) {
+        kept.put(k, v);
+      }
+    });
+    return infer(model.withGraph(f.toBuilder().initializers(kept).build()));
+  }
+
+  private List<Tensor> evaluate(Node n, Graph g, Map<String, Tensor> consts, Map<String, Long> opsets) {
+    if (n.opType().equals("Shape") && n.domain().isEmpty() && n.attributes().isEmpty()) {
+      long[] d = g.info(n.input(0)).flatMap(v -> v.shape().staticDims()).orElse(null);
+      return d == null ? null : List.of(Tensor.vector(d));
+    }
+    if (executor == null || !n.domain().isEmpty()) {
+      return null;
+    }
+    Graph.Builder one = Graph.builder("fold");
+    for (String in : n.inputs()) {
+      if (in.isEmpty()) {
+        continue;
+      }
+      Tensor t = consts.get(in);
+      if (t == null) {
+        return null;
+      }
+      one.initializer(in, t);
+    }
+    one.node(n);
+    for (String o : n.outputs()) {
+      one.output(ValueInfo.unknown(o));
+    }
+    Model m = inspector.inferShapes(Model.of(one.build(), opsets));
+    try (PreparedModel p = executor.prepare(m, Options.NONE)) {
+      Map<String, Tensor> r = p.run(Map.of());
+      List<Tensor> out = new ArrayList<>();
+      for (String o : n.outputs()) {
+        out.add(r.get(o));
+      }
+      return out;
+    } catch (MobilizeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.mobilize.tnn;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The binary {@code .tnnmodel} (TNN's model_interpreter.cc / model_packer.cc / objseri.h): magic
+ * number, resource count, then per layer with resources a header (type id, type name, layer name)
+ * and its resource, then the constant map (magic, count, name + raw buffer each). Little-endian;
+ * strings are an int length and bytes; a raw buffer is magic, data type, byte length, and when the
+ * length is positive, dims (v2: count and values) and the bytes.
+ */
+final class TnnModelFile {
+
+  private TnnModelFile() {}
+
+  // ---- reading
+
+  /** Reads the resources and constants into {@code net}; resource layouts by header type name. */
+  static void read(byte[] bytes, TnnNet net) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      int magic = b.getInt();
+      if (magic != TnnNet.MAGIC_V2 && magic != TnnNet.MAGIC_V1) {
+        b.position(0);
+        magic = TnnNet.MAGIC_V1;
+      }
+      int count = b.getInt() & 0x1FFFFFFF;
+      if (count < 0 || count >= 10000) {
+        throw new IllegalArgumentException("resource count " + count + " is out of range 0..9999");
+      }
+      for (int i = 0; i < count; i++) {
+        b.getInt(); // type id; the type name decides
+        String type = string(b);
+        String name = string(b);
+        net.resources.put(name, new TnnResource(type, resource(type, name, b)));
+      }
+      if (b.remaining() >= 4) {
+        b.getInt(); // magic
+        int constants = b.getInt();
+        for (int i = 0; i < constants; i++) {
+          String name = string(b);
+          net.constants.put(name, raw(b));
+        }
+      }
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("the .tnnmodel ends early (truncated, or it belongs to another .tnnproto)");
+    }
+  }
+
+  private static List<RawBuffer> resource(String type, String layer, ByteBuffer b) {
+    List<RawBuffer> out = new ArrayList<>();
+    switch (type) {
+      case "Convolution", "Scale" -> {
+        string(b); // layer name again
+        int hasBias = b.getInt();
+        out.add(raw(b));
+        if (hasBias != 0) {
+          out.add(raw(b));
+        }
+      }
+      case "InnerProduct" -> {
+        string(b);
+        out.add(raw(b));
+        out.add(raw(b));
+      }
+      case "BatchNormCxx" -> {
+        out.add(raw(b));
+        out.add(raw(b));
+      }
+      case "Add", "Sub", "Mul", "Div", "MatMul" -> out.add(raw(b));
+      default -> throw new IllegalArgumentException("layer '" + layer + "' has a resource of type " + type
+          + ", which the TNN importer does not read; it reads Convolution, InnerProduct, BatchNormCxx, Scale, "
+          + "Add, Sub, Mul, Div and MatMul resources");
+    }
+    for (RawBuffer r : out) {
+      if (r.dataType() != RawBuffer.FLOAT && r.dataType() != RawBuffer.HALF) {
+        throw new IllegalArgumentException("layer '" + layer + "' (" + type + ") has a weight of TNN data type "
+            + r.dataType() + ", expected 0 (float) or 1 (half); quantized TNN models are not read");
+      }
+    }
+    return out;
+  }
+
+  static String string(ByteBuffer b) {
+    int n = b.getInt();
+    if (n < 0 || n > b.remaining()) {
+      throw new IllegalArgumentException("string length " + n + " at byte " + (b.position() - 4) + " is out of range");
+    }
+    byte[] s = new byte[n];
+    b.get(s);
+    return new String(s, StandardCharsets.UTF_8);
+  }
+
+  static RawBuffer raw(ByteBuffer b) {
+    int magic = b.getInt();
+    int dataType = b.getInt();
+    int length = b.getInt();
+    if (length <= 0) {
+      return new RawBuffer(dataType, new int[0], new byte[0]);
+    }
+    int[] dims = new int[0];
+    if (magic == TnnNet.MAGIC_V2) {
+      int n = b.getInt();
+      if (n < 0 || n > 8) {
+        throw new IllegalArgumentException("raw buffer at byte " + (b.position() - 4) + " has " + n + " dims");
+      }
+      dims = new int[n];
+      for (int i = 0; i < n; i++) {
+        dims[i] = b.getInt();
+      }
+    }
+    if (length > b.remaining()) {
+      throw new IllegalArgumentException("raw buffer of " + length + " bytes, but only " + b.remaining() + " remain");
+    }
+    byte[] bytes = new byte[length];
+    b.get(bytes);
+    RawBuffer r = new RawBuffer(dataType, dims, bytes);
+    long n = 1;
+    for (int d : dims) {
+      n *= d;
+    }
+    if (dims.length > 0 && n != r.count()) {
+      throw new IllegalArgumentException("raw buffer dims hold " + n + " values, but its bytes hold " + r.count());
+    }
+    return r;
+  }
+
+  // ---- writing
+
+  /** The .tnnmodel of {@code net} (v2): resources in layer order, then the constant map when there is one. */
+  static byte[] write(TnnNet net) {
+    Out o = new Out();
+    o.putInt(TnnNet.MAGIC_V2);
+    o.putInt(net.resources.size());
+    for (TnnNet.Layer l : net.layers) {
+      TnnResource r = net.resources.get(l.name);
+      if (r == null) {
+        continue;
+      }
+      o.putInt(LayerTypes.id(r.type()));
+      o.putString(r.type());
+      o.putString(l.name);
+      switch (r.type()) {
+        case "Convolution", "Scale" -> {
+          o.putString(l.name);
+          boolean bias = r.buffers().size() > 1 && !r.buffer(1).isEmpty();
+          o.putInt(bias ? 1 : 0);
+          o.putRaw(r.buffer(0));
+          if (bias) {
+            o.putRaw(r.buffer(1));
+          }
+        }
+        case "InnerProduct" -> {
+          o.putString(l.name);
+          o.putRaw(r.buffer(0));
+          o.putRaw(r.buffer(1));
+        }
+        case "BatchNormCxx" -> {
+          o.putRaw(r.buffer(0));
+          o.putRaw(r.buffer(1));
+        }
+        case "Add", "Sub", "Mul", "Div", "MatMul" -> o.putRaw(r.buffer(0));
+        default -> throw new IllegalStateException("no resource layout for " + r.type());
+      }
+    }
+    if (!net.constants.isEmpty()) {
+      o.putInt(TnnNet.MAGIC_V2);
+      o.putInt(net.constants.size());
+      for (Map.Entry<String, RawBuffer> e : net.constants.entrySet()) {
+        o.putString(e.getKey());
+        o.putRaw(e.getValue());
+      }
+    }
+    return o.bytes.toByteArray();
+  }
+
+  private static final class Out {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final ByteBuffer four = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+
+    void putInt(int v) {
+      four.clear();
+      four.putInt(v);
+      bytes.write(four.array(), 0, 4);
+    }
+
+    void putString(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      putInt(b.length);
+      bytes.write(b, 0, b.length);
+    }
+
+    void putRaw(RawBuffer r) {
+      putInt(TnnNet.MAGIC_V2);
+      putInt(r.dataType());
+      putInt(r.bytes().length);
+      if (r.bytes().length == 0) {
+        return;
+      }
+      putInt(r.dims().length);
+      for (int d : r.dims()) {
+        putInt(d);
+      }
+      bytes.write(r.bytes(), 0, r.bytes().length);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.mobilize.tnn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.onnx.OnnxImporter;
+import dev.mobilize.service.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every model under ../shared/models converts to TNN, reads back with the TNN importer, and
+ * computes its reference outputs (relative max error 1e-4).
+ */
+class SharedModelsTnnTest {
+
+  @TempDir
+  Path out;
+
+  @TestFactory
+  Stream<DynamicTest> sharedModels() throws IOException {
+    Path models = SharedData.dir("models");
+    List<Path> dirs;
+    try (Stream<Path> s = Files.list(models)) {
+      dirs = s.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().toList();
+    }
+    return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+  }
+
+  void check(Path dir) throws IOException {
+    String name = dir.getFileName().toString();
+    Model onnx = new OnnxImporter().read(dir.resolve("model.onnx"), Options.NONE);
+    List<Path> sets;
+    try (Stream<Path> s = Files.list(dir)) {
+      sets = s.filter(x -> x.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
+    }
+    double worst = 0;
+    for (Path set : sets) {
+      Map<String, Tensor> in = Tnn.read(set, "input_", names(onnx.graph().inputs()));
+      StringBuilder shape = new StringBuilder();
+      for (Map.Entry<String, Tensor> e : in.entrySet()) {
+        shape.append(shape.length() == 0 ? "" : ";").append(e.getKey()).append(':')
+            .append(String.join(",", Arrays.stream(e.getValue().dims()).mapToObj(Long::toString).toList()));
+      }
+      Options options = Options.of(Map.of("input-shape", shape.toString()));
+      List<Path> files = Tnn.exporter().write(onnx, out.resolve(name), "model", options);
+      Model back = Tnn.importer().read(files.get(0), Options.NONE);
+      Map<String, Tensor> ref = Tnn.read(set, "output_", names(onnx.graph().outputs()));
+      Map<String, Tensor> actual = Tnn.run(back, in);
+      for (Map.Entry<String, Tensor> e : ref.entrySet()) {
+        Tensor a = actual.get(e.getKey());
+        assertTrue(a != null, name + ": output " + e.getKey() + " is missing from the TNN model");
+        worst = Math.max(worst, Tnn.relativeError(a, e.getValue()));
+      }
+    }
+    System.out.printf("tnn round trip %s: relative max error %.2e%n", name, worst);
+    assertTrue(worst <= 1e-4, name + ": relative max error " + worst + " > 1e-4");
+  }
+
+  private static List<String> names(List<ValueInfo> values) {
+    return values.stream().map(ValueInfo::name).toList();
+  }
+}
