@@ -21,6 +21,8 @@ final class ImportContext {
   private final List<String> tensorNames;
   private final Set<String> used = new HashSet<>();
   private final Map<String, Tensor> constants = new HashMap<>();
+  /** Values known to be scalars (ranks). */
+  final Set<String> scalars = new HashSet<>();
   int[] inputs = new int[0];
   int[] outputs = new int[0];
   String opName = "";

@@ -169,7 +169,8 @@ public final class MnnImporter implements ModelImporter {
     }
     List<Dim> d = new ArrayList<>();
     for (int i = 0; i < dims.length; i++) {
-      d.add(dims[i] > 0 ? Dim.of(dims[i]) : Dim.symbol(name + "_d" + i));
+      // MNN resizes inputs at run time; the batch is free
+      d.add(dims[i] > 0 && i > 0 ? Dim.of(dims[i]) : Dim.symbol(i == 0 ? "N" : name + "_d" + i));
     }
     return new ValueInfo(name, type, Shape.of(d));
   }

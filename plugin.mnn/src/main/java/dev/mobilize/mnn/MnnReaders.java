@@ -179,6 +179,19 @@ final class MnnReaders {
 
   static void binary(FlatBuffers.Table p, ImportContext c) {
     int op = p == null ? 0 : p.getInt(0, 0);
+    if (foldIntBinary(op, c)) {
+      return;
+    }
+    if ((op == 17 || op == 19) && c.in(0).equals(c.in(1)) && c.scalars.contains(c.in(0))) {
+      // r % r of a rank: MNNConvert writes the Gather axis 0 so
+      c.define(c.out(0), Tensor.ofInts(new long[0], 0));
+      return;
+    }
+    if (op == 17 || op == 19) {
+      // FLOORMOD is Python's %, MOD is C's fmod
+      c.node("Mod", List.of(c.in(0), c.in(1)), c.out(0), Attributes.builder().set("fmod", op == 19 ? 1 : 0).build());
+      return;
+    }
     String onnx = BINARY.get(op);
     if (onnx == null) {
       throw new IllegalArgumentException("BinaryOp operation " + op + " is not read");
@@ -189,6 +202,43 @@ final class MnnReaders {
     if (relu) {
       c.node("Relu", List.of(y), c.out(0));
     }
+  }
+
+  /**
+   * Integer arithmetic on constants (MNNConvert leaves such ops for axis computations) is done here,
+   * so that what reads the result sees a constant.
+   */
+  private static boolean foldIntBinary(int op, ImportContext c) {
+    Tensor a = c.constant(0);
+    Tensor b = c.constant(1);
+    if (a == null || b == null || a.type() != DataType.INT32 || b.type() != DataType.INT32
+        || (a.numElements() != 1 && b.numElements() != 1 && a.numElements() != b.numElements())) {
+      return false;
+    }
+    int[] x = a.toIntArray();
+    int[] y = b.toIntArray();
+    int n = Math.max(x.length, y.length);
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      int u = x[x.length == 1 ? 0 : i];
+      int v = y[y.length == 1 ? 0 : i];
+      switch (op) {
+        case 0 -> r[i] = u + v;
+        case 1 -> r[i] = u - v;
+        case 2 -> r[i] = u * v;
+        case 3, 7 -> r[i] = u / v;
+        case 8 -> r[i] = Math.min(u, v);
+        case 9 -> r[i] = Math.max(u, v);
+        case 13 -> r[i] = Math.floorDiv(u, v);
+        case 17 -> r[i] = Math.floorMod(u, v);
+        case 19 -> r[i] = u % v;
+        default -> {
+          return false;
+        }
+      }
+    }
+    c.define(c.out(0), Tensor.ofInts((a.numElements() >= b.numElements() ? a : b).dims(), r));
+    return true;
   }
 
   static void eltwise(FlatBuffers.Table p, ImportContext c) {
@@ -304,6 +354,7 @@ final class MnnReaders {
     c.node("Shape", List.of(c.in(0)), s);
     c.node("Size", List.of(s), n);
     c.node("Cast", List.of(n), c.out(0), Attributes.builder().set("to", DataType.INT32.code()).build());
+    c.scalars.add(c.out(0));
   }
 
   static void squeeze(FlatBuffers.Table p, ImportContext c, String op) {
@@ -319,47 +370,54 @@ final class MnnReaders {
     c.node(op, ins, c.out(0));
   }
 
-  /** SliceTf(x, begin, size): size -1 runs to the end. */
+  /** SliceTf(x, begin, size): size -1 runs to the end. begin and size may be computed. */
   static void sliceTf(FlatBuffers.Table p, ImportContext c) {
-    long[] begin = c.constantInts(1, "begin");
-    long[] size = c.constantInts(2, "size");
-    long[] end = new long[begin.length];
-    long[] axes = new long[begin.length];
-    for (int i = 0; i < begin.length; i++) {
-      end[i] = size[i] < 0 ? Long.MAX_VALUE : begin[i] + size[i];
-      axes[i] = i;
-    }
-    c.node("Slice", List.of(c.in(0), c.ints64(c.out(0) + "_starts", begin), c.ints64(c.out(0) + "_ends", end),
-        c.ints64(c.out(0) + "_axes", axes)), c.out(0));
+    String y = c.out(0);
+    String begin = int64(c, c.in(1), y + "_begin");
+    String size = int64(c, c.in(2), y + "_size");
+    // ends = size < 0 ? max : begin + size
+    String sum = c.fresh(y + "_sum");
+    c.node("Add", List.of(begin, size), sum);
+    String neg = c.fresh(y + "_to_end");
+    c.node("Less", List.of(size, c.constant(y + "_zero", Tensor.ofLongs(new long[0], 0))), neg);
+    String ends = c.fresh(y + "_ends");
+    c.node("Where", List.of(neg, c.constant(y + "_max", Tensor.ofLongs(new long[0], Long.MAX_VALUE)), sum), ends);
+    c.node("Slice", List.of(c.in(0), begin, ends), y);
   }
 
-  /** fromType 1 is ONNX Slice (x, starts, ends, axes, steps); fromType 0 is TensorFlow's without masks. */
+  private static String int64(ImportContext c, String v, String hint) {
+    String r = c.fresh(hint);
+    c.node("Cast", List.of(v), r, Attributes.builder().set("to", DataType.INT64.code()).build());
+    return r;
+  }
+
+  /** fromType 1 is ONNX Slice (x, starts, ends, axes, steps); fromType 0 is TensorFlow's, read without masks. */
   static void stridedSlice(FlatBuffers.Table p, ImportContext c) {
     int fromType = p.getInt(7, 0);
-    long[] begin = c.constantInts(1, "begin");
-    long[] end = c.constantInts(2, "end");
-    long[] axes;
-    long[] steps;
     int shrink = 0;
-    if (fromType == 1) {
-      axes = c.inputCount() > 3 ? c.constantInts(3, "axes") : iota(begin.length);
-      steps = c.inputCount() > 4 ? c.constantInts(4, "steps") : ones(begin.length);
-    } else {
+    if (fromType != 1) {
       if (p.getInt(2, 0) != 0 || p.getInt(3, 0) != 0 || p.getInt(4, 0) != 0 || p.getInt(5, 0) != 0) {
-        throw new IllegalArgumentException("StridedSlice masks are not read");
+        throw new IllegalArgumentException("StridedSlice begin/end/ellipsis/new-axis masks are not read");
       }
       shrink = p.getInt(6, 0);
-      axes = iota(begin.length);
-      steps = c.inputCount() > 3 ? c.constantInts(3, "strides") : ones(begin.length);
-    }
-    for (int i = 0; i < end.length; i++) {
-      if (end[i] >= Integer.MAX_VALUE) {
-        end[i] = Long.MAX_VALUE;
-      }
     }
     String y = shrink != 0 ? c.fresh(c.out(0) + "_slice") : c.out(0);
-    c.node("Slice", List.of(c.in(0), c.ints64(y + "_starts", begin), c.ints64(y + "_ends", end),
-        c.ints64(y + "_axes", axes), c.ints64(y + "_steps", steps)), y);
+    List<String> ins = new ArrayList<>(List.of(c.in(0), int64(c, c.in(1), y + "_starts"), int64(c, c.in(2), y + "_ends")));
+    if (fromType == 1) {
+      for (int i = 3; i < c.inputCount(); i++) {
+        ins.add(int64(c, c.in(i), y + (i == 3 ? "_axes" : "_steps")));
+      }
+    } else if (c.inputCount() > 3) {
+      // axes = 0 .. len(begin)-1, so that the strides can follow
+      String n = c.fresh(y + "_rank");
+      c.node("Size", List.of(ins.get(1)), n);
+      String axes = c.fresh(y + "_axes");
+      c.node("Range", List.of(c.constant(y + "_r0", Tensor.ofLongs(new long[0], 0)), n,
+          c.constant(y + "_r1", Tensor.ofLongs(new long[0], 1))), axes);
+      ins.add(axes);
+      ins.add(int64(c, c.in(3), y + "_steps"));
+    }
+    c.node("Slice", ins, y);
     if (shrink != 0) {
       List<Long> sq = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
