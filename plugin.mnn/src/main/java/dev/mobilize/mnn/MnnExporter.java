@@ -1,0 +1,176 @@
+package dev.mobilize.mnn;
+
+import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.FusedOps;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Node;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.service.AtomicFiles;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.ModelExporter;
+import dev.mobilize.service.Options;
+import dev.mobilize.service.Problem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Writes MNN models: {@code NAME.mnn}, a FlatBuffers {@code Net} with NCHW Input ops, Const ops for
+ * the constants the ops read as tensors, and weights inside the convolution ops. Graph input and
+ * output names are the tensor names.
+ */
+@Component(service = ModelExporter.class, property = "mobilize.format=mnn")
+public final class MnnExporter implements ModelExporter {
+
+  /** One op to write: its parameter is built by {@code param} (0 = none). */
+  record Op(String type, String name, List<String> inputs, List<String> outputs, String paramType,
+      ToIntFunction<FlatBuffers.Builder> param) {}
+
+  @Override
+  public String format() {
+    return "mnn";
+  }
+
+  @Override
+  public Set<String> expresses() {
+    return Set.of(FusedOps.FUSED_CONV);
+  }
+
+  @Override
+  public List<Problem> check(Model model, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    ops(model.graph(), problems);
+    return problems;
+  }
+
+  @Override
+  public List<Path> write(Model model, Path directory, String baseName, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    List<Op> ops = ops(model.graph(), problems);
+    if (!problems.isEmpty()) {
+      throw MobilizeException.ofProblems(problems.size() + " node(s) cannot be written as MNN ops; nothing was "
+          + "written", problems);
+    }
+    Path file = directory.resolve(baseName + ".mnn");
+    AtomicFiles.write(file, serialize(ops, model.graph().outputs().stream().map(ValueInfo::name).toList()));
+    return List.of(file);
+  }
+
+  /** The MNN ops for a graph; every node MNN cannot express is added to {@code problems}. */
+  static List<Op> ops(Graph g, List<Problem> problems) {
+    List<Op> ops = new ArrayList<>();
+    for (ValueInfo in : g.inputs()) {
+      int[] dims = in.shape().hasRank()
+          ? in.shape().dimList().stream().mapToInt(d -> d.isFixed() ? (int) d.value() : -1).toArray() : new int[0];
+      int type;
+      try {
+        type = ImportContext.mnnType(in.type());
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(ErrorCode.UNSUPPORTED_OP, "", "input '" + in.name() + "': " + e.getMessage()));
+        continue;
+      }
+      ops.add(new Op("Input", in.name(), List.of(), List.of(in.name()), "Input", b -> {
+        int d = b.ints(dims);
+        b.startTable(3);
+        b.addOffset(0, d);
+        b.addInt(1, type, MnnSchema.DT_FLOAT);
+        b.addByte(2, MnnSchema.NCHW, MnnSchema.NC4HW4);
+        return b.endTable();
+      }));
+    }
+    ExportContext ctx = new ExportContext(g, ops);
+    for (Node n : g.nodes()) {
+      MnnOpWriter w = MnnWriters.TABLE.get(n.opType());
+      if (w == null) {
+        problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, "MNN has no op for " + n.opType()
+            + " here (the MNN exporter writes " + MnnWriters.TABLE.size() + " op types)"));
+        continue;
+      }
+      try {
+        w.write(n, ctx);
+      } catch (IllegalArgumentException e) {
+        problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, e.getMessage()));
+      }
+    }
+    for (ValueInfo out : g.outputs()) {
+      if (g.initializer(out.name()).isPresent() || g.inputs().stream().anyMatch(i -> i.name().equals(out.name()))) {
+        problems.add(new Problem(ErrorCode.UNSUPPORTED_OP, "", "output '" + out.name()
+            + "' is a constant or an input; MNN outputs must be computed by an op"));
+      }
+    }
+    return ops;
+  }
+
+  static byte[] serialize(List<Op> ops, List<String> outputs) {
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (Op op : ops) {
+      for (String s : op.inputs()) {
+        index.putIfAbsent(s, index.size());
+      }
+      for (String s : op.outputs()) {
+        index.putIfAbsent(s, index.size());
+      }
+    }
+    FlatBuffers.Builder b = new FlatBuffers.Builder();
+    int[] opOffsets = new int[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      Op op = ops.get(i);
+      int param = op.param() == null ? 0 : op.param().applyAsInt(b);
+      int name = b.string(op.name());
+      int ins = b.ints(op.inputs().stream().mapToInt(index::get).toArray());
+      int outs = b.ints(op.outputs().stream().mapToInt(index::get).toArray());
+      b.startTable(MnnSchema.OP_FIELDS);
+      b.addOffset(MnnSchema.OP_INPUT_INDEXES, ins);
+      if (param != 0) {
+        b.addByte(MnnSchema.OP_MAIN_TYPE, MnnSchema.param(op.paramType()), 0);
+        b.addOffset(MnnSchema.OP_MAIN, param);
+      }
+      b.addOffset(MnnSchema.OP_NAME, name);
+      b.addOffset(MnnSchema.OP_OUTPUT_INDEXES, outs);
+      b.addInt(MnnSchema.OP_TYPE, MnnSchema.opType(op.type()), 0);
+      b.addByte(MnnSchema.OP_DEFAULT_FORMAT, MnnSchema.NCHW, MnnSchema.NHWC);
+      opOffsets[i] = b.endTable();
+    }
+    int opList = b.offsets(opOffsets);
+    int outNames = b.offsets(outputs.stream().mapToInt(b::string).toArray());
+    int tensorNames = b.offsets(index.keySet().stream().mapToInt(b::string).toArray());
+    b.startTable(MnnSchema.NET_FIELDS);
+    b.addOffset(MnnSchema.NET_OPLISTS, opList);
+    b.addOffset(MnnSchema.NET_OUTPUT_NAME, outNames);
+    b.addByte(MnnSchema.NET_SOURCE_TYPE, MnnSchema.SOURCE_ONNX, 0);
+    b.addOffset(MnnSchema.NET_TENSOR_NAME, tensorNames);
+    b.addInt(MnnSchema.NET_TENSOR_NUMBER, index.size(), 0);
+    return b.finish(b.endTable());
+  }
+
+  static int blob(FlatBuffers.Builder b, Tensor t) {
+    int[] dims = java.util.Arrays.stream(t.dims()).mapToInt(Math::toIntExact).toArray();
+    int d = b.ints(dims);
+    int data;
+    int type;
+    if (t.type() == DataType.FLOAT) {
+      data = b.floats(t.toFloatArray());
+      type = MnnSchema.DT_FLOAT;
+    } else if (t.type() == DataType.INT32 || t.type() == DataType.INT64) {
+      data = b.ints(java.util.Arrays.stream(t.toLongArray()).mapToInt(v -> (int) Math.max(Integer.MIN_VALUE,
+          Math.min(Integer.MAX_VALUE, v))).toArray());
+      type = MnnSchema.DT_INT32;
+    } else {
+      throw new IllegalArgumentException("constant of type " + t.type() + " has no MNN form here");
+    }
+    b.startTable(10);
+    b.addOffset(0, d);
+    b.addByte(1, MnnSchema.NCHW, 0);
+    b.addInt(2, type, MnnSchema.DT_FLOAT);
+    b.addOffset(type == MnnSchema.DT_FLOAT ? 7 : 5, data);
+    return b.endTable();
+  }
+}
