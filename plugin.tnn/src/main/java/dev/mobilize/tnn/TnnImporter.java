@@ -96,22 +96,27 @@ public final class TnnImporter implements ModelImporter {
     return p;
   }
 
-  /** {@code x:1,3,48,192;y:1,4}. */
+  /** {@code x=1,3,48,192;y=1,4} (as for every importer; {@code x:1,3,48,192} works too). */
   static Map<String, long[]> inputShapes(String text) {
     Map<String, long[]> m = new LinkedHashMap<>();
     for (String part : text.split(";")) {
       if (part.isBlank()) {
         continue;
       }
-      int colon = part.lastIndexOf(':');
-      if (colon < 0) {
+      int colon = Math.max(part.lastIndexOf('='), part.lastIndexOf(':'));
+      if (colon <= 0) {
         throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part
-            + "' is not name:d0,d1,..., e.g. x:1,3,48,192");
+            + "' is not NAME=d0,d1,..., e.g. x=1,3,48,192");
       }
       String[] d = part.substring(colon + 1).split(",");
       long[] dims = new long[d.length];
       for (int i = 0; i < d.length; i++) {
-        dims[i] = Long.parseLong(d[i].trim());
+        try {
+          dims[i] = Long.parseLong(d[i].trim());
+        } catch (NumberFormatException e) {
+          throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part
+              + "': '" + d[i].trim() + "' is not a dimension");
+        }
       }
       m.put(part.substring(0, colon).trim(), dims);
     }
