@@ -23,6 +23,12 @@ import java.util.Set;
  * standard convolutions a depthwise separable block could replace (MobileNet).
  */
 final class AnalyzeReport implements Report {
+  /** The text form, so that Gogo's echo and string conversion show the report. */
+  @Override
+  public String toString() {
+    return toText();
+  }
+
 
   private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Relu", "Clip", "LeakyRelu",
       "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Mish", "Elu", "PRelu", "Pow", "Sqrt", "Erf", "Max", "Min",

@@ -90,6 +90,12 @@ public class BenchCommand {
   /** The measured figures. */
   private record BenchReport(String model, int threads, int iters, double medianMs, double p90Ms, double minMs,
       long peakActivationBytes, Map<String, long[]> perNode, Map<String, Long> perOp) implements Report {
+    /** The text form, so that Gogo's echo and string conversion show the report. */
+    @Override
+    public String toString() {
+      return toText();
+    }
+
 
     @Override
     public String toText() {

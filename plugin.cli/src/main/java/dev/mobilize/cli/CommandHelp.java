@@ -12,6 +12,12 @@ import org.osgi.framework.ServiceReference;
  * is registered now, one line each, from the commands' own {@link Descriptor}s.
  */
 final class CommandHelp implements Report {
+  /** The text form, so that Gogo's echo and string conversion show the report. */
+  @Override
+  public String toString() {
+    return toText();
+  }
+
 
   private final BundleContext context;
 

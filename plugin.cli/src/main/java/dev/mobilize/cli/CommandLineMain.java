@@ -170,6 +170,8 @@ public class CommandLineMain implements Callable<Integer> {
     }
     if (result instanceof Report r) {
       out.println(r.toText());
+    } else if (result instanceof java.util.Collection<?> list && list.stream().anyMatch(Report.class::isInstance)) {
+      list.forEach(item -> print(session, item, out)); // e.g. the reports of a script's 'each' loop
     } else {
       out.println(session.format(result, Converter.INSPECT));
     }

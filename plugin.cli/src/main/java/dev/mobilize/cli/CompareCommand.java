@@ -155,6 +155,12 @@ public class CompareCommand {
   /** The comparison table and verdict. */
   private record CompareReport(String a, String b, double rtol, List<String[]> rows, String divergence,
       boolean failed) implements Outcome {
+    /** The text form, so that Gogo's echo and string conversion show the report. */
+    @Override
+    public String toString() {
+      return toText();
+    }
+
 
     @Override
     public String toText() {

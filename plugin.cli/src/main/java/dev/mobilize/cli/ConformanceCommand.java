@@ -165,6 +165,12 @@ public class ConformanceCommand {
   /** Failures, then the closing count line. */
   private record ConformanceReport(int passed, List<String> failures, List<String> skips, int skipped)
       implements Outcome {
+    /** The text form, so that Gogo's echo and string conversion show the report. */
+    @Override
+    public String toString() {
+      return toText();
+    }
+
 
     @Override
     public boolean failed() {

@@ -9,6 +9,12 @@ import java.util.Map;
 
 /** What {@code convert} did: node counts, passes that fired, files written, verification figures. */
 final class ConvertReport implements Outcome {
+  /** The text form, so that Gogo's echo and string conversion show the report. */
+  @Override
+  public String toString() {
+    return toText();
+  }
+
 
   private final Path source;
   private final String format;
