@@ -46,7 +46,7 @@ public class CpuGraphExecutor implements GraphExecutor {
     }
     List<Problem> problems = new ArrayList<>();
     problems.addAll(SupportedTypes.check(model.graph()));
-    var graph = FuseForCpu.apply(model.graph());
+    var graph = FuseForCpu.apply(FuseQdqForCpu.apply(model.graph()));
     Program program = Program.compile(graph, model.opset(), Set.of(), Kernels.TABLE, problems);
     if (!problems.isEmpty()) {
       long unsupported = problems.stream().filter(p -> p.code() == dev.mobilize.service.ErrorCode.UNSUPPORTED_OP).count();
