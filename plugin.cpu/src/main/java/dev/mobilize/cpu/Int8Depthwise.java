@@ -2,9 +2,11 @@ package dev.mobilize.cpu;
 
 /**
  * int8 depthwise 2-D convolution (one filter per channel) with requantization to int8. Each channel
- * is copied into a zero-padded int plane, split by column phase when the stride is larger than one
- * (phase {@code p} holds padded columns {@code p, p + s, p + 2s, ...}), so that every tap reads a
- * contiguous run of the plane for a run of output columns. Channels are split among the threads.
+ * is copied into a zero-padded int plane split by stride phase ({@code (row mod sh, column mod sw)}),
+ * {@code hq x wq} per phase, so that for every tap the inputs of all outputs, taken in the order
+ * {@code oy * wq + ox}, are one contiguous run of the plane. The sums are computed over that run as
+ * a whole (the {@code wq - ow} columns past each row are computed and dropped), which keeps small
+ * planes (14x14, 7x7) on whole vectors. Channels are split among the threads.
  */
 final class Int8Depthwise {
 
@@ -37,51 +39,76 @@ final class Int8Depthwise {
     int dw = win.dilation[1];
     int oh = win.out[0];
     int ow = win.out[1];
-    int hp = (oh - 1) * sh + (kh - 1) * dh + 1;
-    int wq = ow + ((kw - 1) * dw) / sw + 1;
-    int planeSize = sw * hp * wq;
+    int hq = oh + ((kh - 1) * dh) / sh;
+    int wq = ow + ((kw - 1) * dw) / sw;
+    int phase = hq * wq;
+    int run = oh * wq;
+    int lanes = Int8Gemm.LANES;
+    int runPadded = (run + lanes - 1) / lanes * lanes;
+    // plane phases, then slack for the last vector, then the sums of the run
+    int planeSize = sh * sw * phase + lanes;
+    int need = planeSize + runPadded + lanes;
     int[] tapOff = new int[kh * kw];
     for (int ky = 0; ky < kh; ky++) {
       for (int kx = 0; kx < kw; kx++) {
+        int r = ky * dh;
         int col = kx * dw;
-        tapOff[ky * kw + kx] = (col % sw) * hp * wq + ky * dh * wq + col / sw;
+        tapOff[ky * kw + kx] = ((r % sh) * sw + col % sw) * phase + (r / sh) * wq + col / sw;
       }
     }
     int padT = win.padBegin[0];
     int padL = win.padBegin[1];
     par.forChunks(n * channels, (t, job) -> {
       int[] plane = scratch[t];
-      if (plane == null || plane.length < planeSize) {
-        plane = scratch[t] = new int[planeSize];
+      if (plane == null || plane.length < need) {
+        plane = scratch[t] = new int[need];
       }
       int c = job % channels;
       int in = job * h * w;
-      // padded plane row y is input row y - padT; phase p column j is padded column j * sw + p
-      for (int p = 0; p < sw; p++) {
-        for (int y = 0; y < hp; y++) {
-          int iy = y - padT;
-          int o = (p * hp + y) * wq;
-          for (int j = 0; j < wq; j++) {
-            int ix = j * sw + p - padL;
-            plane[o + j] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[in + iy * w + ix] : 0;
+      // phase (rp, cp) holds padded rows rp, rp + sh, ... and padded columns cp, cp + sw, ...
+      for (int rp = 0; rp < sh; rp++) {
+        for (int cp = 0; cp < sw; cp++) {
+          int base = (rp * sw + cp) * phase;
+          for (int y = 0; y < hq; y++) {
+            int iy = y * sh + rp - padT;
+            int o = base + y * wq;
+            if (iy < 0 || iy >= h) {
+              java.util.Arrays.fill(plane, o, o + wq, 0);
+              continue;
+            }
+            int src = in + iy * w;
+            for (int j = 0, ix = cp - padL; j < wq; j++, ix += sw) {
+              plane[o + j] = ix >= 0 && ix < w ? x[src + ix] : 0;
+            }
           }
         }
       }
-      int[] wc = java.util.Arrays.copyOfRange(weights, c * kh * kw, (c + 1) * kh * kw);
+      java.util.Arrays.fill(plane, sh * sw * phase, planeSize, 0);
+      int wo = c * kh * kw;
       int b = bias == null ? 0 : bias[c];
       int o = job * oh * ow;
-      for (int oy = 0; oy < oh; oy++) {
-        int base = oy * sh * wq;
-        if (vector) {
-          VectorInt8.depthwiseRow(plane, tapOff, wc, base, ow, b, c, rq, out, o + oy * ow);
-        } else {
-          for (int ox = 0; ox < ow; ox++) {
-            int acc = b;
-            for (int k = 0; k < wc.length; k++) {
-              acc += plane[base + tapOff[k] + ox] * wc[k];
-            }
-            out[o + oy * ow + ox] = (byte) rq.apply(acc, c);
+      if (vector) {
+        VectorInt8.depthwise(plane, tapOff, weights, wo, run, b, plane, planeSize);
+      } else {
+        for (int p = 0; p < run; p++) {
+          int sum = b;
+          for (int k = 0; k < tapOff.length; k++) {
+            sum += plane[p + tapOff[k]] * weights[wo + k];
           }
+          plane[planeSize + p] = sum;
+        }
+      }
+      for (int oy = 0; oy < oh; oy++) {
+        int s = planeSize + oy * wq;
+        int d = o + oy * ow;
+        int ox = 0;
+        if (vector) {
+          for (; ox + lanes <= ow; ox += lanes) {
+            VectorInt8.requantize(plane, s + ox, 0, c, rq, lanes, out, d + ox);
+          }
+        }
+        for (; ox < ow; ox++) {
+          out[d + ox] = (byte) rq.apply(plane[s + ox], c);
         }
       }
     });

@@ -41,10 +41,56 @@ final class QdqFixture {
     g.nodes().forEach(n -> n.inputs().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n)));
   }
 
-  static Model quantize(Model m, Map<String, Tensor> input, boolean powerOfTwo) {
+  static Model quantize(Model model, Map<String, Tensor> input, boolean powerOfTwo) {
+    Model m = model.withGraph(foldBatchNorm(model.graph()));
     QdqFixture f = new QdqFixture(m.graph(), powerOfTwo);
     f.calibrate(m, input);
     return m.withGraph(f.rewrite());
+  }
+
+  /**
+   * Conv followed by BatchNormalization (the conv's only reader) becomes one Conv,
+   * {@code w' = w * γ/√(σ²+ε)}, {@code b' = (b - μ) * γ/√(σ²+ε) + β}, as plugin.optimize does before quantizing.
+   */
+  static Graph foldBatchNorm(Graph g) {
+    Map<String, Tensor> init = g.initializers();
+    Map<String, Node> producer = new HashMap<>();
+    Map<String, Integer> uses = new HashMap<>();
+    g.nodes().forEach(n -> n.inputs().forEach(i -> uses.merge(i, 1, Integer::sum)));
+    Graph.Builder b = g.toBuilder();
+    List<Node> nodes = new ArrayList<>(g.nodes());
+    for (Node bn : g.nodes()) {
+      g.nodes().forEach(n -> n.outputs().forEach(o -> producer.putIfAbsent(o, n)));
+      Node conv = producer.get(bn.input(0));
+      if (!bn.opType().equals("BatchNormalization") || conv == null || !conv.opType().equals("Conv")
+          || uses.get(bn.input(0)) != 1 || !init.containsKey(conv.input(1))) {
+        continue;
+      }
+      float eps = bn.attributes().getFloat("epsilon", 1e-5f);
+      float[] gamma = init.get(bn.input(1)).toFloatArray();
+      float[] beta = init.get(bn.input(2)).toFloatArray();
+      float[] mean = init.get(bn.input(3)).toFloatArray();
+      float[] var = init.get(bn.input(4)).toFloatArray();
+      Tensor wt = init.get(conv.input(1));
+      float[] w = wt.toFloatArray();
+      int m = gamma.length;
+      float[] bias = conv.hasInput(2) ? init.get(conv.input(2)).toFloatArray() : new float[m];
+      int per = w.length / m;
+      float[] b2 = new float[m];
+      for (int o = 0; o < m; o++) {
+        double s = gamma[o] / Math.sqrt(var[o] + (double) eps);
+        for (int i = 0; i < per; i++) {
+          w[o * per + i] = (float) (w[o * per + i] * s);
+        }
+        b2[o] = (float) ((bias[o] - mean[o]) * s + beta[o]);
+      }
+      b.initializer(bn.output(0) + "_w", Tensor.ofFloats(wt.dims(), w));
+      b.initializer(bn.output(0) + "_b", Tensor.ofFloats(new long[] {m}, b2));
+      nodes.set(nodes.indexOf(conv), conv.toBuilder().inputs(conv.input(0), bn.output(0) + "_w", bn.output(0) + "_b")
+          .outputs(bn.output(0)).build());
+      nodes.remove(bn);
+    }
+    return b.nodes(nodes).build();
   }
 
   /** The int8 value before the final DequantizeLinear of graph output {@code name}. */
