@@ -14,8 +14,9 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The Java CPU executor: ONNX-semantics kernels (see {@link Kernels#TABLE}), prepare-time constant
- * folding, weight packing and Conv/BatchNormalization/activation fusion, pooled buffers, and a
- * thread pool per prepared model.
+ * folding, weight packing and Conv/BatchNormalization/activation fusion, int8 kernels for the QDQ
+ * patterns of quantized graphs ({@link FuseQdqForCpu}), pooled buffers, and a thread pool per
+ * prepared model.
  *
  * <p>Options: {@code threads} (default: available processors).
  *
