@@ -77,8 +77,20 @@ final class Int8Depthwise {
               continue;
             }
             int src = in + iy * w;
-            for (int j = 0, ix = cp - padL; j < wq; j++, ix += sw) {
-              plane[o + j] = ix >= 0 && ix < w ? x[src + ix] : 0;
+            // columns j read input column j * sw + cp - padL: inside the input for j in [j0, j1)
+            int j0 = Math.min(wq, Math.max(0, (padL - cp + sw - 1) / sw));
+            int j1 = Math.max(j0, Math.min(wq, Math.floorDiv(w - 1 + padL - cp, sw) + 1));
+            java.util.Arrays.fill(plane, o, o + j0, 0);
+            java.util.Arrays.fill(plane, o + j1, o + wq, 0);
+            if (sw == 1) {
+              int shift = src + cp - padL;
+              for (int j = j0; j < j1; j++) { // a plain widening copy, which C2 vectorizes
+                plane[o + j] = x[shift + j];
+              }
+            } else {
+              for (int j = j0, ix = j0 * sw + cp - padL; j < j1; j++, ix += sw) {
+                plane[o + j] = x[src + ix];
+              }
             }
           }
         }
