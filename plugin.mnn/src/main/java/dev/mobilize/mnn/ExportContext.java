@@ -33,8 +33,14 @@ final class ExportContext {
     }
   }
 
+  /** The constant behind a value: an initializer, or an Identity of one (ONNX exports route weights so). */
   Tensor constant(String value) {
-    return graph.initializer(value).orElse(null);
+    Optional<Tensor> t = graph.initializer(value);
+    if (t.isPresent()) {
+      return t.get();
+    }
+    Optional<Node> p = graph.producer(value);
+    return p.isPresent() && p.get().opType().equals("Identity") ? constant(p.get().input(0)) : null;
   }
 
   Tensor requireConstant(String value, String what) {
