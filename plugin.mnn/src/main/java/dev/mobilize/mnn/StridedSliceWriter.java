@@ -23,8 +23,6 @@ final class StridedSliceWriter implements MnnOpWriter {
     }
     c.op("StridedSlice", ExportContext.name(n), n.inputs(), n.outputs(), "StridedSliceParam", b -> {
       b.startTable(8);
-      b.addInt(0, MnnSchema.DT_INT32, 0);
-      b.addInt(1, MnnSchema.DT_FLOAT, 0);
       b.addInt(7, FROM_ONNX, 0);
       return b.endTable();
     });
