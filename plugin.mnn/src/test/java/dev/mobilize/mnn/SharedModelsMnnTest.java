@@ -17,17 +17,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every model under ../shared/models (as imported from ONNX, and after the optimizer's default
  * pipeline) writes as .mnn, reads back with the MNN importer, and computes its reference outputs
  * on every test data set: relative max error 1e-4 with float weights, 1e-2 with half weights.
+ * The files and the outputs computed from them stay under target/mnn-shared (MODEL-VARIANT/model.mnn,
+ * SET.OUTPUT.f32 raw little-endian floats) for the check against real MNN outside CI.
  */
 class SharedModelsMnnTest {
 
-  @TempDir
-  Path out;
+  private final Path out = Path.of("target", "mnn-shared");
 
   @TestFactory
   Stream<DynamicTest> sharedModels() throws IOException {
@@ -64,6 +64,8 @@ class SharedModelsMnnTest {
       for (Map.Entry<String, Tensor> e : Mnn.read(set, "output_", outs).entrySet()) {
         Tensor a = actual.get(e.getKey());
         assertNotNull(a, name + " " + variant + ": output " + e.getKey() + " is missing from the MNN model");
+        Files.write(files.get(0).resolveSibling(set.getFileName() + "." + e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_")
+            + ".f32"), a.toByteArray());
         worst = Math.max(worst, Mnn.relativeError(a, e.getValue()));
       }
     }
