@@ -54,6 +54,7 @@ final class MnnText {
       Map.entry("GatherV2", List.of("Taxis:i", "Tindices:i", "Tparams:i")),
       Map.entry("SqueezeParam", List.of("squeezeDims:I")),
       Map.entry("CastParam", List.of("srcT:i", "dstT:i")),
+      Map.entry("TensorConvertInfo", List.of("source:y", "dest:y")),
       Map.entry("ReductionParam", List.of("operation:y", "dim:I", "coeff:f", "keepDims:b", "dType:i")));
 
   static String dump(byte[] file) {
