@@ -13,7 +13,6 @@ final class Activations {
 
   private Activations() {}
 
-  static final int UNARY_SIGMOID = 29;
   static final int UNARY_HARDSWISH = 31;
   static final int UNARY_SILU = 34;
 

@@ -1,6 +1,5 @@
 package dev.mobilize.mnn;
 
-import dev.mobilize.ir.DataType;
 import dev.mobilize.ir.Tensor;
 import java.util.Arrays;
 
@@ -23,14 +22,6 @@ final class ConstBlob {
   static final int FLOAT32S = 7;
   static final int EXTERNAL = 9;
   static final int FIELDS = 10;
-
-  /** Whether MNN can hold {@code t} as a Blob (float, int32, int64, int8, uint8, bool). */
-  static boolean writable(DataType t) {
-    return switch (t) {
-      case FLOAT, INT32, INT64, INT8, UINT8, BOOL -> true;
-      default -> false;
-    };
-  }
 
   static int write(FlatBuffers.Builder b, Tensor t, boolean half) {
     int[] dims = Arrays.stream(t.dims()).mapToInt(Math::toIntExact).toArray();

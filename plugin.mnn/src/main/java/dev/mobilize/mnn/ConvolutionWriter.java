@@ -22,11 +22,9 @@ final class ConvolutionWriter implements MnnOpWriter {
   static final int WEIGHT = 1;
   static final int BIAS = 2;
   static final int QUAN_PARAMETER = 3;
-  static final int SYMMETRIC_QUAN = 4;
   static final int FIELDS = 7;
   // IDSTQuan
   static final int QUAN_BUFFER = 0;
-  static final int QUAN_ALPHA = 1;
   static final int QUAN_TYPE = 2;
   static final int QUAN_FIELDS = 16;
   static final int QUAN_TYPE_FP16 = 3;
