@@ -55,7 +55,7 @@ public final class NcnnExporter implements ModelExporter {
 
   @Override
   public Set<String> expresses() {
-    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_GEMM);
+    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_CONV_TRANSPOSE, FusedOps.FUSED_GEMM);
   }
 
   @Override

@@ -15,6 +15,11 @@ final class NcnnWriters {
   static final Map<String, NcnnLayerWriter> TABLE = Map.ofEntries(
       entry("Conv", new NcnnConvWriter()),
       entry("mobilize.FusedConv", new NcnnConvWriter()),
+      entry("ConvTranspose", new NcnnDeconvWriter()),
+      entry("mobilize.FusedConvTranspose", new NcnnDeconvWriter()),
+      entry("Resize", new NcnnInterpWriter()),
+      entry("Pad", new NcnnPaddingWriter()),
+      entry("LayerNormalization", new NcnnLayerNormWriter()),
       entry("Gemm", new NcnnInnerProductWriter()),
       entry("mobilize.FusedGemm", new NcnnInnerProductWriter()),
       entry("MatMul", new NcnnMatMulWriter()),
