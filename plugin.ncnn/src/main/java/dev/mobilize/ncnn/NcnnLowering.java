@@ -28,6 +28,7 @@ final class NcnnLowering {
   NcnnLowering(ModelInspector inspector, GraphExecutor executor) {
     this.inspector = inspector;
     this.passes = List.of(
+        new LowerQdqToInt8(),             // first: constant folding would dequantize int8 weights
         new DropIdentities(),
         new FoldShapeSubgraphs(executor), // needs shapes; turns Shape chains into constants
         new DropIdentities(),             // Casts that folding left as copies
