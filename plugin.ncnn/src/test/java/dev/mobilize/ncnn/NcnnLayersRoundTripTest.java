@@ -1,5 +1,6 @@
 package dev.mobilize.ncnn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mobilize.ir.Attributes;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -70,7 +72,51 @@ class NcnnLayersRoundTripTest {
                 .attributes(Attributes.builder().set("axis", -1L).set("epsilon", 1e-5f).build()).build())),
         Arguments.of("layernorm_channels", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
             Node.builder("LayerNormalization").inputs("x", "g45", "b45").outputs("y")
-                .attributes(Attributes.builder().set("axis", 2L).build()).build())));
+                .attributes(Attributes.builder().set("axis", 2L).build()).build())),
+        Arguments.of("gelu", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
+            Node.builder("Gelu").inputs("x").outputs("y").build())),
+        Arguments.of("gelu_tanh", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
+            Node.builder("Gelu").inputs("x").outputs("y").attributes(Attributes.builder()
+                .set("approximate", "tanh").build()).build())),
+        Arguments.of("erf", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
+            Node.builder("Erf").inputs("x").outputs("y").build())),
+        Arguments.of("softplus", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
+            Node.builder("Softplus").inputs("x").outputs("y").build())),
+        Arguments.of("selu", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
+            Node.builder("Selu").inputs("x").outputs("y").build())),
+        Arguments.of("depth_to_space_dcr", one(Shape.of(1, 8, 3, 4), Shape.of(1, 2, 6, 8),
+            Node.builder("DepthToSpace").inputs("x").outputs("y").attributes(Attributes.builder()
+                .set("blocksize", 2L).build()).build())),
+        Arguments.of("depth_to_space_crd", one(Shape.of(1, 8, 3, 4), Shape.of(1, 2, 6, 8),
+            Node.builder("DepthToSpace").inputs("x").outputs("y").attributes(Attributes.builder()
+                .set("blocksize", 2L).set("mode", "CRD").build()).build())),
+        Arguments.of("lrn", one(Shape.of(1, 6, 4, 5), Shape.of(1, 6, 4, 5),
+            Node.builder("LRN").inputs("x").outputs("y").attributes(Attributes.builder()
+                .set("size", 3L).set("alpha", 0.5f).set("beta", 0.75f).set("bias", 2f).build()).build())));
+  }
+
+  /** The .param text of every case, each after a {@code # name} line: the golden file layers.param.txt. */
+  @Test
+  void paramTextOfEveryCaseIsTheGoldenFile() throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (Arguments a : cases().toList()) {
+      String name = (String) a.get()[0];
+      Ncnn.exporter().write((Model) a.get()[1], dir, name, Options.NONE);
+      all.append("# ").append(name).append('\n').append(Files.readString(dir.resolve(name + ".param")));
+    }
+    String actual = all.toString();
+    String expected;
+    try (java.io.InputStream in = getClass().getResourceAsStream("layers.param.txt")) {
+      expected = in == null ? "(golden file layers.param.txt is missing)" : new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (!actual.equals(expected)) {
+      // for review: regenerating a golden file is a reviewed step
+      Path review = Path.of("target", "golden-actual", "layers.param.txt");
+      Files.createDirectories(review.getParent());
+      Files.writeString(review, actual);
+    }
+    assertEquals(expected, actual);
   }
 
   /** A graph {@code x → node → y} with every constant the cases use. */
