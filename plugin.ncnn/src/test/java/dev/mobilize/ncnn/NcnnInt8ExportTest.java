@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
