@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Interp on {@code (c, h, w)} blobs as Resize: nearest (1) with asymmetric coordinates rounded
- * down, bilinear (2) with half_pixel or align_corners (6). Scales (1, 2) or output sizes (3, 4).
+ * down, bilinear (2) and bicubic (3) with half_pixel or align_corners (6). Scales (1, 2) or output sizes (3, 4).
  */
 final class NcnnInterpReader implements NcnnLayerReader {
 
@@ -39,9 +39,9 @@ final class NcnnInterpReader implements NcnnLayerReader {
           scalesOrEmpty = ctx.constant(Tensor.ofFloats(new long[] {4}, 1f, 1f, hs, ws));
         }
       }
-      case 2 -> a.set("mode", "linear").set("coordinate_transformation_mode",
+      case 2, 3 -> a.set("mode", type == 2 ? "linear" : "cubic").set("coordinate_transformation_mode",
           p.getInt(6, 0) != 0 ? "align_corners" : "half_pixel");
-      default -> throw new IllegalArgumentException("resize_type " + type + " is not supported (1 nearest, 2 bilinear)");
+      default -> throw new IllegalArgumentException("resize_type " + type + " is not one of 1 nearest, 2 bilinear, 3 bicubic");
     }
     if (type != 1 || bySize) {
       sizes = ctx.constant(Tensor.vector(1, in[1], outH, outW));

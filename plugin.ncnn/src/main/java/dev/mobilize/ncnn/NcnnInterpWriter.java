@@ -11,7 +11,7 @@ import java.util.Optional;
  * asymmetric coordinates with floor rounding, written as scales (1, 2) when the model gives
  * scales, else as the output size (3, 4). Bilinear (2) matches half_pixel and pytorch_half_pixel
  * (6 align_corner=0) and align_corners (6=1), always written as the output size, from which ncnn
- * takes its coordinate scale.
+ * takes its coordinate scale. Bicubic (3) likewise, for cubic_coeff_a -0.75 with edge pixels.
  */
 final class NcnnInterpWriter implements NcnnLayerWriter {
 
@@ -48,7 +48,14 @@ final class NcnnInterpWriter implements NcnnLayerWriter {
           return;
         }
       }
-      case "linear" -> {
+      case "linear", "cubic" -> {
+        boolean cubic = mode.equals("cubic");
+        if (cubic && (a.getFloat("cubic_coeff_a", -0.75f) != -0.75f || a.getInt("exclude_outside", 0) != 0)) {
+          throw new CannotExpress("ncnn's bicubic Interp has cubic_coeff_a -0.75 and edge pixels (exclude_outside 0)");
+        }
+        if (cubic && (in[1] < 4 || in[2] < 4)) {
+          throw new CannotExpress("ncnn's bicubic Interp needs at least 4 input rows and columns");
+        }
         boolean align = ctm.equals("align_corners");
         if (!align && !ctm.equals("half_pixel") && !ctm.equals("pytorch_half_pixel")) {
           throw new CannotExpress("linear resize with coordinate_transformation_mode '" + ctm + "' has no ncnn form "
@@ -62,9 +69,9 @@ final class NcnnInterpWriter implements NcnnLayerWriter {
               + "takes its coordinate scale from the output size");
         }
         l = ctx.add("Interp", node, List.of(ctx.blob(node.input(0), 4)), List.of(node.output(0)));
-        l.params.set(0, 2).setIfNot(6, align ? 1 : 0, 0);
+        l.params.set(0, cubic ? 3 : 2).setIfNot(6, align ? 1 : 0, 0);
       }
-      default -> throw new CannotExpress("resize mode '" + mode + "' is not written (nearest and linear are)");
+      default -> throw new CannotExpress("resize mode '" + mode + "' is not written (nearest, linear and cubic are)");
     }
     l.params.set(3, (int) out[1]).set(4, (int) out[2]);
   }

@@ -59,6 +59,12 @@ class NcnnLayersRoundTripTest {
         Arguments.of("resize_bilinear_align", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 8, 10),
             Node.builder("Resize").inputs("x", "", "scale2").outputs("y").attributes(Attributes.builder()
                 .set("mode", "linear").set("coordinate_transformation_mode", "align_corners").build()).build())),
+        Arguments.of("resize_bicubic_sizes", one(Shape.of(1, 3, 5, 7), Shape.of(1, 3, 9, 12),
+            Node.builder("Resize").inputs("x", "", "", "size912").outputs("y").attributes(Attributes.builder()
+                .set("mode", "cubic").build()).build())),
+        Arguments.of("resize_bicubic_align", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 8, 10),
+            Node.builder("Resize").inputs("x", "", "scale2").outputs("y").attributes(Attributes.builder()
+                .set("mode", "cubic").set("coordinate_transformation_mode", "align_corners").build()).build())),
         Arguments.of("pad_constant", one(Shape.of(1, 3, 4, 5), Shape.of(1, 6, 7, 8),
             Node.builder("Pad").inputs("x", "pads", "half").outputs("y").build())),
         Arguments.of("pad_reflect", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 7, 8),
