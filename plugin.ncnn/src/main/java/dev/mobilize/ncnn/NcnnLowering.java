@@ -32,7 +32,8 @@ final class NcnnLowering {
         new DropIdentities(),
         new FoldShapeSubgraphs(executor), // needs shapes; turns Shape chains into constants
         new DropIdentities(),             // Casts that folding left as copies
-        new RecognizeShuffleChannel());   // after folding: its Reshapes are static then
+        new RecognizeShuffleChannel(),    // after folding: its Reshapes are static then
+        new RecognizeGroupNorm());        // likewise
   }
 
   Model lower(Model model, Options options) {

@@ -19,6 +19,7 @@ final class NcnnReaders {
       entry("Interp", new NcnnInterpReader()),
       entry("Padding", new NcnnPaddingReader()),
       entry("LayerNorm", new NcnnLayerNormReader()),
+      entry("GroupNorm", new NcnnGroupNormReader()),
       entry("InnerProduct", new NcnnInnerProductReader()),
       entry("Pooling", new NcnnPoolingReader()),
       entry("BatchNorm", new NcnnBatchNormReader()),

@@ -81,7 +81,8 @@ final class NcnnWriters {
       entry("ReduceL2", new NcnnReductionWriter(8)),
       entry("ReduceLogSum", new NcnnReductionWriter(9)),
       entry("ReduceLogSumExp", new NcnnReductionWriter(10)),
-      entry("ncnn.ShuffleChannel", new NcnnShuffleChannelWriter()));
+      entry("ncnn.ShuffleChannel", new NcnnShuffleChannelWriter()),
+      entry("ncnn.GroupNorm", new NcnnGroupNormWriter()));
 
   /** The table key of a node: its op type, prefixed with its domain outside the ONNX domain. */
   static String key(dev.mobilize.ir.Node node) {

@@ -79,6 +79,7 @@ class NcnnLayersRoundTripTest {
         Arguments.of("layernorm_channels", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
             Node.builder("LayerNormalization").inputs("x", "g45", "b45").outputs("y")
                 .attributes(Attributes.builder().set("axis", 2L).build()).build())),
+        Arguments.of("groupnorm_pattern", groupNorm()),
         Arguments.of("gelu", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
             Node.builder("Gelu").inputs("x").outputs("y").build())),
         Arguments.of("gelu_tanh", one(Shape.of(1, 3, 4, 5), Shape.of(1, 3, 4, 5),
@@ -123,6 +124,27 @@ class NcnnLayersRoundTripTest {
       Files.writeString(review, actual);
     }
     assertEquals(expected, actual);
+  }
+
+  /** PyTorch's GroupNorm(2 groups, 4 channels) export: Reshape, InstanceNormalization, Reshape, Mul, Add. */
+  static Model groupNorm() {
+    Graph g = Graph.builder("case")
+        .input(new ValueInfo("x", DataType.FLOAT, Shape.of(1, 4, 3, 5)))
+        .initializer("grouped", Tensor.vector(1, 2, -1))
+        .initializer("ones", Tensor.ofFloats(new long[] {2}, 1f, 1f))
+        .initializer("zeros", Tensor.ofFloats(new long[] {2}, 0f, 0f))
+        .initializer("back", Tensor.vector(1, 4, 3, 5))
+        .initializer("gamma", ramp(new long[] {4, 1, 1}, 0.9f))
+        .initializer("beta", ramp(new long[] {4, 1, 1}, 0.4f))
+        .node(Node.builder("Reshape").name("r1").inputs("x", "grouped").outputs("a").build())
+        .node(Node.builder("InstanceNormalization").name("in").inputs("a", "ones", "zeros").outputs("b")
+            .attributes(Attributes.builder().set("epsilon", 1e-5f).build()).build())
+        .node(Node.builder("Reshape").name("r2").inputs("b", "back").outputs("c").build())
+        .node(Node.builder("Mul").name("mul").inputs("c", "gamma").outputs("d").build())
+        .node(Node.builder("Add").name("op").inputs("d", "beta").outputs("y").build())
+        .output(new ValueInfo("y", DataType.FLOAT, Shape.of(1, 4, 3, 5)))
+        .build();
+    return Model.of(g, Map.of("", 21L));
   }
 
   /** A graph {@code x → node → y} with every constant the cases use. */
