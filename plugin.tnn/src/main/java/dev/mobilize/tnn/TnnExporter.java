@@ -33,6 +33,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
  * format as TNN's onnx2tnn writes them. Graph input and output names are the blob names. Shapes
  * must be static (option {@code input-shape}, {@code x:1,3,224,224}; a symbolic batch becomes 1);
  * constant subgraphs (Constant, Shape of static values, ops on constants) are folded first.
+ * Option {@code fp16} stores the weights as half ({@link HalfWeights}).
  */
 @Component(service = ModelExporter.class, property = "mobilize.format=tnn")
 public final class TnnExporter implements ModelExporter {
@@ -75,6 +76,9 @@ public final class TnnExporter implements ModelExporter {
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(problems.size() + " problem(s): the model cannot be written as TNN "
           + "layers; nothing was written", problems);
+    }
+    if (options.getBoolean("fp16", false)) {
+      HalfWeights.apply(net);
     }
     Path proto = directory.resolve(baseName + ".tnnproto");
     Path bin = directory.resolve(baseName + ".tnnmodel");
