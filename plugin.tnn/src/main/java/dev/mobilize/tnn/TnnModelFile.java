@@ -57,7 +57,7 @@ final class TnnModelFile {
   private static List<RawBuffer> resource(String type, String layer, ByteBuffer b) {
     List<RawBuffer> out = new ArrayList<>();
     switch (type) {
-      case "Convolution", "Scale" -> {
+      case "Convolution", "Deconvolution", "Scale" -> {
         string(b); // layer name again
         int hasBias = b.getInt();
         out.add(raw(b));
@@ -70,14 +70,24 @@ final class TnnModelFile {
         out.add(raw(b));
         out.add(raw(b));
       }
-      case "BatchNormCxx" -> {
+      case "BatchNormCxx", "InstBatchNormCxx" -> {
         out.add(raw(b));
         out.add(raw(b));
       }
-      case "Add", "Sub", "Mul", "Div", "MatMul" -> out.add(raw(b));
+      case "PReLU" -> {
+        string(b);
+        out.add(raw(b));
+      }
+      case "Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "MatMul" -> out.add(raw(b));
+      case "Gather" -> {
+        out.add(b.getInt() == 1 ? raw(b) : RawBuffer.EMPTY);
+        out.add(b.getInt() == 1 ? raw(b) : RawBuffer.EMPTY);
+        return out;
+      }
       default -> throw new IllegalArgumentException("layer '" + layer + "' has a resource of type " + type
-          + ", which the TNN importer does not read; it reads Convolution, InnerProduct, BatchNormCxx, Scale, "
-          + "Add, Sub, Mul, Div and MatMul resources");
+          + ", which the TNN importer does not read; it reads Convolution, Deconvolution, InnerProduct, "
+          + "BatchNormCxx, InstBatchNormCxx, Scale, PReLU, Add, Sub, Mul, Div, Maximum, Minimum, MatMul and "
+          + "Gather resources");
     }
     for (RawBuffer r : out) {
       if (r.dataType() != RawBuffer.FLOAT && r.dataType() != RawBuffer.HALF) {
@@ -148,7 +158,7 @@ final class TnnModelFile {
       o.putString(r.type());
       o.putString(l.name);
       switch (r.type()) {
-        case "Convolution", "Scale" -> {
+        case "Convolution", "Deconvolution", "Scale" -> {
           o.putString(l.name);
           boolean bias = r.buffers().size() > 1 && !r.buffer(1).isEmpty();
           o.putInt(bias ? 1 : 0);
@@ -162,11 +172,23 @@ final class TnnModelFile {
           o.putRaw(r.buffer(0));
           o.putRaw(r.buffer(1));
         }
-        case "BatchNormCxx" -> {
+        case "BatchNormCxx", "InstBatchNormCxx" -> {
           o.putRaw(r.buffer(0));
           o.putRaw(r.buffer(1));
         }
-        case "Add", "Sub", "Mul", "Div", "MatMul" -> o.putRaw(r.buffer(0));
+        case "PReLU" -> {
+          o.putString(l.name);
+          o.putRaw(r.buffer(0));
+        }
+        case "Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "MatMul" -> o.putRaw(r.buffer(0));
+        case "Gather" -> {
+          for (int i = 0; i < 2; i++) {
+            o.putInt(r.buffer(i).isEmpty() ? 0 : 1);
+            if (!r.buffer(i).isEmpty()) {
+              o.putRaw(r.buffer(i));
+            }
+          }
+        }
         default -> throw new IllegalStateException("no resource layout for " + r.type());
       }
     }

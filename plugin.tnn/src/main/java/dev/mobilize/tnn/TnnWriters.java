@@ -44,6 +44,34 @@ final class TnnWriters {
       entry("Split", TnnWriters::split),
       entry("MatMul", TnnWriters::matMul),
       entry("ReduceMean", TnnWriters::reduceMean),
+      entry("ReduceSum", StructureWriters.reduce("ReduceSum")),
+      entry("ReduceMax", StructureWriters.reduce("ReduceMax")),
+      entry("ReduceMin", StructureWriters.reduce("ReduceMin")),
+      entry("ReduceProd", StructureWriters.reduce("ReduceProd")),
+      entry("ReduceL2", StructureWriters.reduce("ReduceL2")),
+      entry("Resize", StructureWriters::resize),
+      entry("Pad", StructureWriters::pad),
+      entry("ConvTranspose", StructureWriters::convTranspose),
+      entry("mobilize." + FusedOps.FUSED_CONV_TRANSPOSE, StructureWriters::convTranspose),
+      entry("InstanceNormalization", StructureWriters::instanceNorm),
+      entry("LayerNormalization", StructureWriters::layerNorm),
+      entry("Gather", StructureWriters::gather),
+      entry("Squeeze", StructureWriters.axes("Squeeze")),
+      entry("Unsqueeze", StructureWriters.axes("Unsqueeze")),
+      entry("Tanh", unary("Tanh")),
+      entry("Abs", unary("Abs")),
+      entry("Exp", unary("Exp")),
+      entry("Log", unary("Log")),
+      entry("Sqrt", unary("Sqrt")),
+      entry("Neg", unary("Neg")),
+      entry("Erf", unary("Erf")),
+      entry("Floor", unary("Floor")),
+      entry("Reciprocal", unary("Reciprocal")),
+      entry("Elu", ActivationWriters::elu),
+      entry("LeakyRelu", ActivationWriters::leakyRelu),
+      entry("PRelu", ActivationWriters::prelu),
+      entry("Max", binary("Maximum")),
+      entry("Min", binary("Minimum")),
       entry("Identity", TnnWriters::alias),
       entry("Dropout", TnnWriters::alias));
 
@@ -222,6 +250,9 @@ final class TnnWriters {
    */
   static TnnLayerWriter binary(String type) {
     return (n, ctx) -> {
+      if (n.inputs().size() != 2) {
+        throw new IllegalArgumentException("has " + n.inputs().size() + " inputs; TNN " + type + " takes two");
+      }
       boolean c0 = ctx.constant(n.input(0)).isPresent();
       boolean c1 = ctx.constant(n.input(1)).isPresent();
       if (c0 && c1) {
@@ -370,12 +401,16 @@ final class TnnWriters {
     }
   }
 
-  /** MatMul with one constant operand: weight_position and the weight as resource. */
+  /** MatMul of two blobs, or with one constant operand: weight_position and the weight as resource. */
   static void matMul(Node n, ExportContext ctx) {
     boolean c0 = ctx.constant(n.input(0)).isPresent();
     boolean c1 = ctx.constant(n.input(1)).isPresent();
-    if (c0 == c1) {
-      throw new IllegalArgumentException("exactly one operand must be a constant for TNN MatMul");
+    if (c0 && c1) {
+      throw new IllegalArgumentException("both operands are constants; fold them first");
+    }
+    if (!c0 && !c1) {
+      ctx.layer("MatMul", n, List.of(n.input(0), n.input(1)), List.of(n.output(0)), ExportContext.params(-1));
+      return;
     }
     int wi = c0 ? 0 : 1;
     Tensor w = ctx.constant(n.input(wi)).orElseThrow();
@@ -383,13 +418,17 @@ final class TnnWriters {
     ctx.resource(l, List.of(RawBuffer.of(w)));
   }
 
-  /** ReduceMean over H and W of an NCHW value: global average Pooling (then Reshape when keepdims=0). */
+  /**
+   * ReduceMean over H and W of an NCHW value: global average Pooling (then Reshape when keepdims=0);
+   * over other axes: TNN's ReduceMean.
+   */
   static void reduceMean(Node n, ExportContext ctx) {
     long[] in = ctx.dims(n.input(0));
     long[] axes = n.hasInput(1) ? ctx.requireConstant(n, 1, "axes").toLongArray() : n.attributes().ints("axes", null);
     if (in.length != 4 || axes == null || axes.length != 2 || axis(axes[0], 4) + axis(axes[1], 4) != 5
         || axis(axes[0], 4) < 2 || axis(axes[1], 4) < 2) {
-      throw new IllegalArgumentException("only ReduceMean over axes [2,3] of a rank-4 value is written");
+      StructureWriters.reduce("ReduceMean").write(n, ctx);
+      return;
     }
     if (n.attributes().getInt("keepdims", 1) != 0) {
       ctx.layer("Pooling", n, List.of(n.input(0)), List.of(n.output(0)),
