@@ -27,6 +27,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes TNN models: {@code NAME.tnnproto} (text) and {@code NAME.tnnmodel} (fp32 resources), v2
@@ -37,6 +39,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
  */
 @Component(service = ModelExporter.class, property = "mobilize.format=tnn")
 public final class TnnExporter implements ModelExporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TnnExporter.class);
 
   private final ModelInspector inspector;
   private final GraphExecutor executor;
@@ -79,6 +83,12 @@ public final class TnnExporter implements ModelExporter {
     }
     if (options.getBoolean("fp16", false)) {
       HalfWeights.apply(net);
+    }
+    if (!net.floatQdq.isEmpty()) {
+      LOG.warn("{}: {} QuantizeLinear/DequantizeLinear node(s) written in float (TNN int8 layers are not written "
+          + "yet), so the TNN model computes the float model: {}", baseName, net.floatQdq.size(),
+          String.join(", ", net.floatQdq.subList(0, Math.min(10, net.floatQdq.size())))
+          + (net.floatQdq.size() > 10 ? ", ..." : ""));
     }
     Path proto = directory.resolve(baseName + ".tnnproto");
     Path bin = directory.resolve(baseName + ".tnnmodel");

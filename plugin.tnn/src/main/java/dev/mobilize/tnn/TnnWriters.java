@@ -73,6 +73,8 @@ final class TnnWriters {
       entry("Max", binary("Maximum")),
       entry("Min", binary("Minimum")),
       entry("Identity", TnnWriters::alias),
+      entry("QuantizeLinear", TnnWriters::floatQdq),
+      entry("DequantizeLinear", TnnWriters::floatQdq),
       entry("Dropout", TnnWriters::alias));
 
   static String key(Node n) {
@@ -85,6 +87,16 @@ final class TnnWriters {
       return;
     }
     ctx.aliases.put(n.output(0), n.input(0));
+  }
+
+  /**
+   * A QuantizeLinear or DequantizeLinear of an activation, exported in float: its output is its input
+   * (the weights' DequantizeLinear were folded to float constants). TNN's int8 layers are not written
+   * yet; the exporter warns once, naming these nodes.
+   */
+  static void floatQdq(Node n, ExportContext ctx) {
+    ctx.net.floatQdq.add(n.name().isEmpty() ? n.output(0) : n.name());
+    alias(n, ctx);
   }
 
   /** Convolution: group ic oc kh kw sh sw pad_h pad_w bias pad_type dil_h dil_w activation_type. */
