@@ -65,7 +65,9 @@ final class LayerTypes {
       entry("ReduceProd", 193),
       entry("Erf", 307),
       entry("PadV2", 316),
-      entry("LayerNorm", 326));
+      entry("LayerNorm", 326),
+      entry("QuantizedConvolution", 1),
+      entry("BlobScale", 600));
 
   static int id(String type) {
     Integer id = IDS.get(type);

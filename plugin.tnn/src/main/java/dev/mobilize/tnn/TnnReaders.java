@@ -43,6 +43,7 @@ final class TnnReaders {
       entry("Cast", TnnReaders::cast),
       entry("StridedSliceV2", TnnReaders::stridedSliceV2),
       entry("Upsample", StructureReaders::upsample),
+      entry("QuantizedConvolution", Int8Readers::quantizedConvolution),
       entry("PadV2", StructureReaders::padV2),
       entry("Deconvolution", StructureReaders::deconvolution),
       entry("InstBatchNormCxx", StructureReaders::instanceNorm),

@@ -206,7 +206,7 @@ class OpGraphsTnnTest {
     }
   }
 
-  private static byte[] raw(Tensor t) {
+  static byte[] raw(Tensor t) {
     float[] f = t.toFloatArray();
     ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : f) {

@@ -1,5 +1,7 @@
 package dev.mobilize.tnn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mobilize.ir.Attributes;
@@ -19,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A QDQ graph in the form of docs/QUANTIZATION.md (built by hand): TNN int8 layers are not written
- * yet, so the exporter writes it in float (weights dequantized, activation Q/DQ as identities) and
- * the result stays within the quantization error of the QDQ graph.
+ * A QDQ graph in the form of docs/QUANTIZATION.md (built by hand): its convolution is written as
+ * TNN's QuantizedConvolution with BlobScale resources and computes what the QDQ graph computes; a
+ * convolution outside the int8 pattern is written in float within the quantization error.
  */
 class QdqTnnTest {
 
@@ -74,21 +76,66 @@ class QdqTnnTest {
     return Model.of(g, Map.of("", 21L));
   }
 
-  @Test
-  void qdqGraphIsWrittenInFloatWithinTheQuantizationError() throws Exception {
-    Model qdq = qdqConv();
-    List<Path> files = Tnn.exporter().write(qdq, dir, "qdq", Options.NONE);
-    String proto = Files.readString(files.get(0));
-    assertTrue(proto.contains("\"Convolution conv ") && !proto.contains("Quantized"), proto);
+  static Map<String, Tensor> input() {
     float[] x = new float[50];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) Math.sin(i * 0.7) * 2f;
     }
-    Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {1, 2, 5, 5}, x));
+    return Map.of("x", Tensor.ofFloats(new long[] {1, 2, 5, 5}, x));
+  }
+
+  @Test
+  void qdqConvIsWrittenAsQuantizedConvolution() throws Exception {
+    Model qdq = qdqConv();
+    List<Path> files = Tnn.exporter().write(qdq, dir, "qdq", Options.NONE);
+    String proto = Files.readString(files.get(0));
+    assertTrue(proto.contains("\"QuantizedConvolution conv 1 1 x r 1 2 3 3 3 1 1 1 1 1 -1 1 1 1 ,\""), proto);
+    TnnNet net = TnnProto.read(proto);
+    TnnModelFile.read(Files.readAllBytes(files.get(1)), net);
+    assertEquals(Map.of("x", 0.02f, "r", 0.05f), net.blobScales);
+    TnnResource r = net.resources.get("conv");
+    assertEquals(List.of(RawBuffer.INT8, RawBuffer.INT32, RawBuffer.INT8, RawBuffer.FLOAT),
+        r.buffers().stream().map(RawBuffer::dataType).toList());
+    // scale = W_scale · x_scale
+    assertArrayEquals(new float[] {0.004f * 0.02f, 0.006f * 0.02f, 0.003f * 0.02f}, r.buffer(3).floats(), 1e-12f);
+    Map<String, Tensor> in = input();
     Tensor expected = Tnn.run(qdq, in).get("y");
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
+    assertTrue(Tnn.relativeError(actual, expected) < 1e-6, "relative max error " + Tnn.relativeError(actual, expected));
+    dump("qdq_conv", files, in, expected);
+  }
+
+  @Test
+  void convOutsideThePatternIsWrittenInFloatWithinTheQuantizationError() throws Exception {
+    Graph g = qdqConv().graph();
+    // no Q/DQ after the activation: TNN's int8 convolution would have no output scale
+    Graph floatOut = g.toBuilder().nodes(g.nodes().subList(0, 6)).outputs(List.of(ValueInfo.unknown("r"))).build();
+    Model model = Model.of(floatOut, Map.of("", 21L));
+    List<Path> files = Tnn.exporter().write(model, dir, "qdq_float", Options.NONE);
+    String proto = Files.readString(files.get(0));
+    assertTrue(proto.contains("\"Convolution conv ") && !proto.contains("Quantized"), proto);
+    Map<String, Tensor> in = input();
+    Tensor expected = Tnn.run(model, in).get("r");
+    Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("r");
     double err = Tnn.relativeError(actual, expected);
-    // activations rounded to the int8 grid (x_scale 0.02, y_scale 0.05) against float: a few steps
+    // the input rounded to the int8 grid (x_scale 0.02) against float: a few steps
     assertTrue(err > 0 && err < 0.05, "relative max error " + err);
+  }
+
+  /** With system property mobilize.tnn.dump: the files, input and expected output for real TNN. */
+  static void dump(String name, List<Path> files, Map<String, Tensor> in, Tensor expected) throws Exception {
+    String dump = System.getProperty("mobilize.tnn.dump");
+    if (dump == null) {
+      return;
+    }
+    Path d = Files.createDirectories(Path.of(dump).resolve(name));
+    for (Path f : files) {
+      Files.copy(f, d.resolve(name + f.getFileName().toString().substring(f.getFileName().toString().indexOf('.'))),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    for (Map.Entry<String, Tensor> e : in.entrySet()) {
+      Files.write(d.resolve("in_" + e.getKey() + ".raw"), OpGraphsTnnTest.raw(e.getValue()));
+    }
+    Files.write(d.resolve("expected.raw"), OpGraphsTnnTest.raw(expected));
   }
 }
