@@ -92,7 +92,7 @@ final class Int8Convs {
     String out = n.output(0);
     Node actNode = null;
     List<Node> next = consumers.getOrDefault(out, List.of());
-    if (!fused && next.size() == 1 && isOutput(g, out) == false) {
+    if (!fused && next.size() == 1 && !isOutput(g, out)) {
       Node a = next.get(0);
       if (a.domain().isEmpty() && (a.opType().equals("Relu") || a.opType().equals("Clip") && clip06(g, a))) {
         actNode = a;

@@ -28,19 +28,21 @@ final class StructureReaders {
       default -> throw new IllegalArgumentException("Upsample mode " + mode + " is not read; only 1 (nearest) and "
           + "2 (bilinear)");
     }
-    List<String> ins = new ArrayList<>(List.of(l.inputs.get(0), "", ""));
+    List<String> ins = new ArrayList<>(List.of(l.inputs.get(0), ""));
     if (l.params.size() >= 6 && l.intParam(4, 0) > 0 && l.intParam(5, 0) > 0) {
-      ins.add(ctx.constant("sizes_hw", ImportContext.ints64(l.intParam(4, 0), l.intParam(5, 0))));
+      // sizes = shape(x)[0:2] ++ [out_h, out_w]
       String shape = ctx.temp("shape");
       String nc = ctx.temp("nc");
       String sizes = ctx.temp("sizes");
       ctx.node("Shape", List.of(l.inputs.get(0)), List.of(shape), Attributes.EMPTY);
       ctx.node("Slice", List.of(shape, ctx.constant("start", ImportContext.ints64(0)),
           ctx.constant("end", ImportContext.ints64(2))), List.of(nc), Attributes.EMPTY);
-      ctx.node("Concat", List.of(nc, ins.remove(3)), List.of(sizes), Attributes.builder().set("axis", 0L).build());
+      ctx.node("Concat", List.of(nc, ctx.constant("sizes_hw", ImportContext.ints64(l.intParam(4, 0),
+          l.intParam(5, 0)))), List.of(sizes), Attributes.builder().set("axis", 0L).build());
+      ins.add("");
       ins.add(sizes);
     } else {
-      ins.set(2, ctx.constant("scales", Tensor.ofFloats(new long[] {4}, 1f, 1f, sh, sw)));
+      ins.add(ctx.constant("scales", Tensor.ofFloats(new long[] {4}, 1f, 1f, sh, sw)));
     }
     ctx.node("Resize", ins, List.of(l.outputs.get(0)), a.build());
   }
