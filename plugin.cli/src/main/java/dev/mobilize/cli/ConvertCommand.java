@@ -75,7 +75,7 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
-      @Descriptor("store weights as half precision where the format can (ncnn, mnn); the default tolerance becomes 1e-2")
+      @Descriptor("store weights as half precision where the format can (ncnn, mnn, tnn); the default tolerance becomes 1e-2")
           @Parameter(names = "--fp16", presentValue = "true", absentValue = "false") boolean fp16,
       @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
       @Descriptor("model file (any installed format)") String model) {
