@@ -43,7 +43,7 @@ class SharedModelsMaceTest {
     Stream<DynamicTest> options = Stream.of(
         DynamicTest.dynamicTest("digits_cnn fp16", () -> check(models.resolve("digits_cnn"), true,
             Map.of("fp16", "true"), 1e-2)),
-        DynamicTest.dynamicTest("mobilenet_v2 fp16", () -> check(models.resolve("mobilenet_v2"), true,
+        DynamicTest.dynamicTest("resnet18 fp16", () -> check(models.resolve("resnet18"), true,
             Map.of("fp16", "true"), 1e-2)),
         DynamicTest.dynamicTest("digits_cnn obfuscated embedded", () -> check(models.resolve("digits_cnn"), true,
             Map.of("obfuscate", "true", "embed", "true"), 1e-4)),
