@@ -72,6 +72,12 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
+      @Descriptor("store float weights as half (formats that can: ncnn, mace)") @Parameter(names = "--fp16",
+          presentValue = "true", absentValue = "false") boolean fp16,
+      @Descriptor("replace op and internal tensor names by opaque ids, the mapping written beside (mace)")
+          @Parameter(names = "--obfuscate", presentValue = "true", absentValue = "false") boolean obfuscate,
+      @Descriptor("write the model as C/C++ source to compile into the app (ncnn, mace)")
+          @Parameter(names = "--embed", presentValue = "true", absentValue = "false") boolean embed,
       @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
       @Descriptor("model file (any installed format)") String model) {
     if (to.isEmpty()) {
@@ -80,7 +86,8 @@ public class ConvertCommand {
     if (out.isEmpty()) {
       throw new IllegalArgumentException("give the output folder with --out");
     }
-    double tol = Verification.DEFAULT_TOLERANCE;
+    // half weights round at 2^-11: their own default tolerance
+    double tol = fp16 ? 1e-2 : Verification.DEFAULT_TOLERANCE;
     if (!tolerance.isEmpty()) {
       try {
         tol = Double.parseDouble(tolerance);
@@ -108,6 +115,18 @@ public class ConvertCommand {
     options.put("verify_passes", String.valueOf(verifyPasses));
     options.put("tolerance", String.valueOf(tol));
     options.put("input_shape", inputShape);
+    Map<String, String> exportOpts = new LinkedHashMap<>();
+    if (fp16) {
+      exportOpts.put("fp16", "true");
+    }
+    if (obfuscate) {
+      exportOpts.put("obfuscate", "true");
+    }
+    if (embed) {
+      exportOpts.put("embed", "true");
+    }
+    options.putAll(exportOpts);
+    Options exportOptions = Options.of(exportOpts);
 
     ConvertReport report = new ConvertReport(loaded.file(), to, original.graph().nodes().size(), tol);
     Model result = original;
@@ -136,7 +155,7 @@ public class ConvertCommand {
     }
     Model toWrite = result;
     List<Problem> problems = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
-        e -> e.check(toWrite, Options.NONE));
+        e -> e.check(toWrite, exportOptions));
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(source + ": cannot be written as " + to + " (" + problems.size()
           + " problem(s)):", problems);
@@ -149,7 +168,7 @@ public class ConvertCommand {
       staging = Files.createTempDirectory(outDir, ".mobilize-convert-");
       Path stage = staging;
       List<Path> written = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
-          e -> e.write(toWrite, stage, base, Options.NONE));
+          e -> e.write(toWrite, stage, base, exportOptions));
       for (Path f : written) {
         if (outDir.resolve(f.getFileName()).equals(source.toAbsolutePath().normalize())) {
           throw new IllegalArgumentException("the output " + outDir.resolve(f.getFileName())
