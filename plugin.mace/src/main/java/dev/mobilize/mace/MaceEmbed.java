@@ -92,6 +92,20 @@ final class MaceEmbed {
     if (graph == null || data == null) {
       throw new IllegalArgumentException("the header holds no kGraph and kData arrays; was it written by --embed?");
     }
-    return new Arrays(graph, data);
+    // an empty array is written as one zero byte: the sizes say how much is real
+    return new Arrays(java.util.Arrays.copyOf(graph, size(source, "GraphSize", graph.length)),
+        java.util.Arrays.copyOf(data, size(source, "DataSize", data.length)));
+  }
+
+  private static int size(String source, String accessor, int max) {
+    Matcher m = Pattern.compile(accessor + "\\(\\) \\{ return (\\d+); \\}").matcher(source);
+    if (!m.find()) {
+      throw new IllegalArgumentException("the header has no " + accessor + "(); was it written by --embed?");
+    }
+    long n = Long.parseLong(m.group(1));
+    if (n > max) {
+      throw new IllegalArgumentException(accessor + "() says " + n + " bytes but the array holds " + max);
+    }
+    return (int) n;
   }
 }
