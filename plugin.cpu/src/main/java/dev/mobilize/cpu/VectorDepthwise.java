@@ -1,6 +1,7 @@
 package dev.mobilize.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +28,15 @@ final class VectorDepthwise {
     return win.kernel[0] == 3 && win.kernel[1] == 3 && win.dilation[0] == 1 && win.dilation[1] == 1
         && win.stride[0] == win.stride[1] && (win.stride[0] == 1 || win.stride[0] == 2)
         && win.padBegin[0] <= 2 && win.padBegin[1] <= 2;
+  }
+
+  /**
+   * {@code min(max(v, lo), hi)} by compare and blend, cheaper here than the vector max and min (which
+   * order signed zeros); NaN stays NaN, as with {@link Math#max}.
+   */
+  private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
+    FloatVector u = v.blend(lo, v.compare(VectorOperators.LE, lo));
+    return u.blend(hi, u.compare(VectorOperators.GE, hi));
   }
 
   private static int roundUp(int v) {
@@ -136,7 +146,7 @@ final class VectorDepthwise {
       acc = FloatVector.fromArray(S, buf, a2 + q).fma(w20, acc);
       acc = FloatVector.fromArray(S, buf, a2 + q + 1).fma(w21, acc);
       acc = FloatVector.fromArray(S, buf, a2 + q + 2).fma(w22, acc);
-      acc.max(lov).min(hiv).intoArray(out, o + q);
+      clamp(acc, lov, hiv).intoArray(out, o + q);
     }
   }
 
@@ -232,7 +242,7 @@ final class VectorDepthwise {
       acc = FloatVector.fromArray(S, buf, r2).fma(w20, acc);
       acc = FloatVector.fromArray(S, buf, r2 + 1).fma(w21, acc);
       acc = FloatVector.fromArray(S, buf, r2 + 2).fma(w22, acc);
-      acc.max(lov).min(hiv).intoArray(out, oo + f);
+      clamp(acc, lov, hiv).intoArray(out, oo + f);
     }
   }
 }
