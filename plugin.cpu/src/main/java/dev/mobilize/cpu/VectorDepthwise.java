@@ -1,7 +1,10 @@
 package dev.mobilize.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +23,9 @@ final class VectorDepthwise {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Ints in half a vector: the low (or high) halves of a vector's longs. */
+  private static final VectorSpecies<Integer> HALF_INTS =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
   private VectorDepthwise() {}
 
@@ -44,12 +50,14 @@ final class VectorDepthwise {
   }
 
   /**
-   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Planes with rows of at least two
-   * vectors and all stride-2 planes run {@link #rows}, smaller stride-1 planes {@link #flat}.
+   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Stride 2 runs {@link #rows2};
+   * stride 1 {@link #rows} for rows of at least two vectors, else {@link #flat}.
    */
   static void conv3x3(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
-    if (win.stride[0] == 2 || win.out[1] >= 2 * L) {
+    if (win.stride[0] == 2) {
+      rows2(x, w, bias, out, n, c, h, wd, win, act, parallel);
+    } else if (win.out[1] >= 2 * L) {
       rows(x, w, bias, out, n, c, h, wd, win, act, parallel);
     } else {
       flat(x, w, bias, out, n, c, h, wd, win, act, parallel);
@@ -57,29 +65,23 @@ final class VectorDepthwise {
   }
 
   /**
-   * Row by row: the input rows pass through a ring of three zero-bordered row buffers (each input row
-   * is copied once, into L1), and each output row is 9 fused multiply-adds per vector of the
-   * stride-1 result. Stride 1 stores it straight into the output (the last vector overlapping the one
-   * before); stride 2 computes the stride-1 row (every other input row only) and keeps its even
-   * columns.
+   * Stride 1, row by row: the input rows pass through a ring of three zero-bordered row buffers (each
+   * input row is copied once, into L1), and each output row is 9 fused multiply-adds per vector,
+   * stored straight into the output (the last vector overlapping the one before).
    */
   static void rows(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
     int oh = win.out[0];
     int ow = win.out[1];
-    int s = win.stride[0];
     int pt = win.padBegin[0];
     int pl = win.padBegin[1];
-    int cols = (ow - 1) * s + 1; // stride-1 columns to compute
-    int colsV = roundUp(cols);
-    int pw = colsV + 2 + L; // padded row: columns [0, colsV + 2) are read
+    int pw = roundUp(ow) + 2 + L; // padded row: columns [0, roundUp(ow) + 2) are read
     int copy = Math.max(0, Math.min(wd, pw - pl));
     int planes = n * c;
     int chunks = Math.min(planes, 8 * parallel.threads());
     parallel.forChunks(chunks, (t, chunk) -> {
-      float[] buf = parallel.scratch(t, 3 * pw + colsV);
+      float[] buf = parallel.scratch(t, 3 * pw);
       java.util.Arrays.fill(buf, 0, 3 * pw, 0f);
-      int tmp = 3 * pw;
       for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
         int wo = i % c * 9;
         float b = bias == null ? 0f : bias[i % c];
@@ -87,7 +89,7 @@ final class VectorDepthwise {
         int oo = i * oh * ow;
         int filled = -1; // padded rows [0, filled] have been copied into the ring
         for (int oy = 0; oy < oh; oy++) {
-          int r0 = oy * s;
+          int r0 = oy;
           for (int r = Math.max(filled + 1, r0); r < r0 + 3; r++) {
             int iy = r - pt;
             int o = r % 3 * pw + pl;
@@ -101,19 +103,108 @@ final class VectorDepthwise {
           int a0 = r0 % 3 * pw;
           int a1 = (r0 + 1) % 3 * pw;
           int a2 = (r0 + 2) % 3 * pw;
-          int o = oo + oy * ow;
-          if (s == 1) {
-            row(buf, a0, a1, a2, w, wo, b, act.lo, act.hi, cols, out, o);
-          } else {
-            row(buf, a0, a1, a2, w, wo, b, act.lo, act.hi, colsV, buf, tmp);
-            for (int ox = 0; ox < ow; ox++) {
-              out[o + ox] = buf[tmp + 2 * ox];
+          row(buf, a0, a1, a2, w, wo, b, act.lo, act.hi, ow, out, oo + oy * ow);
+        }
+        act.applyPost(out, oo, oo + oh * ow);
+      }
+    });
+  }
+
+  /**
+   * Stride 2, row by row: each input row is copied into a zero-bordered row buffer and split into
+   * its even and odd columns (a vector at a time: as longs, the low and high halves), which go to a
+   * ring of three rows; then {@code x[2oy+ky][2ox+kx]} is {@code E_ky[ox]}, {@code O_ky[ox]},
+   * {@code E_ky[ox+1]} for {@code kx = 0, 1, 2}, contiguous again.
+   */
+  static void rows2(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
+      ConvGeometry.Window win, Activation act, Parallel parallel) {
+    int oh = win.out[0];
+    int ow = win.out[1];
+    int pt = win.padBegin[0];
+    int pl = win.padBegin[1];
+    int owV = roundUp(ow);
+    int half = owV + L; // E or O row: [0, owV + 1) is read
+    int pw = 2 * owV + L; // padded row: columns [0, 2 owV + 2) are split, a vector at a time
+    int copy = Math.max(0, Math.min(wd, pw - pl));
+    int ring = pw; // E of ring row k at ring + 2k half, O right after
+    int tmp = ring + 6 * half;
+    int planes = n * c;
+    int chunks = Math.min(planes, 8 * parallel.threads());
+    parallel.forChunks(chunks, (t, chunk) -> {
+      float[] buf = parallel.scratch(t, tmp + owV);
+      java.util.Arrays.fill(buf, 0, pw, 0f);
+      for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
+        int wo = i % c * 9;
+        float b = bias == null ? 0f : bias[i % c];
+        int xo = i * h * wd;
+        int oo = i * oh * ow;
+        int filled = -1; // padded rows [0, filled] are in the ring
+        for (int oy = 0; oy < oh; oy++) {
+          int r0 = 2 * oy;
+          for (int r = Math.max(filled + 1, r0); r < r0 + 3; r++) {
+            int iy = r - pt;
+            int e = ring + r % 3 * 2 * half;
+            if (iy < 0 || iy >= h) {
+              java.util.Arrays.fill(buf, e, e + 2 * half, 0f);
+            } else {
+              System.arraycopy(x, xo + iy * wd, buf, pl, copy);
+              for (int q = 0; q < pw; q += L) {
+                LongVector v = FloatVector.fromArray(S, buf, q).reinterpretAsLongs();
+                ((IntVector) v.convertShape(VectorOperators.L2I, HALF_INTS, 0)).reinterpretAsFloats()
+                    .intoArray(buf, e + q / 2);
+                ((IntVector) v.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, HALF_INTS, 0))
+                    .reinterpretAsFloats().intoArray(buf, e + half + q / 2);
+              }
             }
+            filled = r;
+          }
+          int e0 = ring + r0 % 3 * 2 * half;
+          int e1 = ring + (r0 + 1) % 3 * 2 * half;
+          int e2 = ring + (r0 + 2) % 3 * 2 * half;
+          int o = oo + oy * ow;
+          if (ow >= L) {
+            row2(buf, e0, e1, e2, half, w, wo, b, act.lo, act.hi, ow, out, o);
+          } else {
+            row2(buf, e0, e1, e2, half, w, wo, b, act.lo, act.hi, L, buf, tmp);
+            System.arraycopy(buf, tmp, out, o, ow);
           }
         }
         act.applyPost(out, oo, oo + oh * ow);
       }
     });
+  }
+
+  /**
+   * One stride-2 output row of {@code n >= L} columns from the split rows of {@link #rows2} (E at
+   * {@code e_ky}, O at {@code e_ky + half}); the last vector may overlap the one before.
+   */
+  private static void row2(float[] buf, int e0, int e1, int e2, int half, float[] w, int wo, float b, float lo,
+      float hi, int n, float[] out, int o) {
+    FloatVector w00 = FloatVector.broadcast(S, w[wo]);
+    FloatVector w01 = FloatVector.broadcast(S, w[wo + 1]);
+    FloatVector w02 = FloatVector.broadcast(S, w[wo + 2]);
+    FloatVector w10 = FloatVector.broadcast(S, w[wo + 3]);
+    FloatVector w11 = FloatVector.broadcast(S, w[wo + 4]);
+    FloatVector w12 = FloatVector.broadcast(S, w[wo + 5]);
+    FloatVector w20 = FloatVector.broadcast(S, w[wo + 6]);
+    FloatVector w21 = FloatVector.broadcast(S, w[wo + 7]);
+    FloatVector w22 = FloatVector.broadcast(S, w[wo + 8]);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    FloatVector lov = FloatVector.broadcast(S, lo);
+    FloatVector hiv = FloatVector.broadcast(S, hi);
+    for (int j = 0; j < n; j += L) {
+      int q = Math.min(j, n - L);
+      FloatVector acc = FloatVector.fromArray(S, buf, e0 + q).fma(w00, bv);
+      acc = FloatVector.fromArray(S, buf, e0 + half + q).fma(w01, acc);
+      acc = FloatVector.fromArray(S, buf, e0 + q + 1).fma(w02, acc);
+      acc = FloatVector.fromArray(S, buf, e1 + q).fma(w10, acc);
+      acc = FloatVector.fromArray(S, buf, e1 + half + q).fma(w11, acc);
+      acc = FloatVector.fromArray(S, buf, e1 + q + 1).fma(w12, acc);
+      acc = FloatVector.fromArray(S, buf, e2 + q).fma(w20, acc);
+      acc = FloatVector.fromArray(S, buf, e2 + half + q).fma(w21, acc);
+      acc = FloatVector.fromArray(S, buf, e2 + q + 1).fma(w22, acc);
+      clamp(acc, lov, hiv).intoArray(out, o + q);
+    }
   }
 
   /**
