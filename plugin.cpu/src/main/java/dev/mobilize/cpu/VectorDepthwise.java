@@ -8,16 +8,21 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise 3x3 convolution (stride 1 or 2, dilation 1) on the Vector API, one plane at a time. The
- * plane is first copied into a zero-bordered scratch whose rows follow each other without gaps, so
- * the output is computed as one flat run of whole vectors, row ends included: output {@code (oy, ox)}
- * sits at {@code f = oy * rw + ox} and tap {@code (ky, kx)} reads {@code f + ky * rw + kx}. The few
- * positions past a row's end are computed and dropped when the rows are copied out. For stride 2 the
- * scratch holds four planes, the even and odd rows by the even and odd columns, so that the taps are
- * again contiguous: {@code x[2oy+ky][2ox+kx]} is {@code EE[f]}, {@code EO[f]}, {@code EE[f+1]} for
- * {@code ky = 0}, {@code OE}/{@code OO} for {@code ky = 1} and {@code EE}/{@code EO} one row on for
- * {@code ky = 2}. Bias and the clamp are applied in registers. Loaded only when
- * {@code jdk.incubator.vector} is present.
+ * Depthwise 3x3 convolution (stride 1 or 2, dilation 1) on the Vector API, one plane at a time,
+ * with no gathers or scatters: every tap is a contiguous vector load.
+ * <ul>
+ *   <li>Stride 1, wide rows ({@link #rows}): input rows pass through a ring of three zero-bordered row
+ *       buffers, each output row is stored straight into the output.
+ *   <li>Stride 1, small planes ({@link #flat}): the plane is copied into a zero-bordered scratch whose
+ *       rows follow each other without gaps, so the output is one flat run of whole vectors, row ends
+ *       included: output {@code (oy, ox)} sits at {@code f = oy * rw + ox} and tap {@code (ky, kx)}
+ *       reads {@code f + ky * rw + kx}; the positions past a row's end are dropped when the rows are
+ *       copied out.
+ *   <li>Stride 2 ({@link #rows2}): the ring holds each input row split into its even and odd columns,
+ *       so that {@code x[2oy+ky][2ox+kx]} is {@code E[ox]}, {@code O[ox]}, {@code E[ox+1]}.
+ * </ul>
+ * The planes, not the channels, are vectorised, so the output stays NCHW. Bias and the clamp are
+ * applied in registers. Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorDepthwise {
 
