@@ -45,6 +45,9 @@ import org.osgi.service.component.annotations.Component;
     property = {"osgi.command.scope=mobilize", "osgi.command.function=convert"})
 public class ConvertCommand {
 
+  /** The default largest relative error of a conversion with half-precision weights. */
+  static final double FP16_TOLERANCE = 1e-2;
+
   private final BundleContext context;
   private final ModelFiles files;
   private final ServiceCatalog catalog;
@@ -72,6 +75,8 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
+      @Descriptor("store weights as half precision where the format can (ncnn, mnn, tnn); the default tolerance becomes 1e-2")
+          @Parameter(names = "--fp16", presentValue = "true", absentValue = "false") boolean fp16,
       @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
       @Descriptor("model file (any installed format)") String model) {
     if (to.isEmpty()) {
@@ -80,7 +85,7 @@ public class ConvertCommand {
     if (out.isEmpty()) {
       throw new IllegalArgumentException("give the output folder with --out");
     }
-    double tol = Verification.DEFAULT_TOLERANCE;
+    double tol = fp16 ? FP16_TOLERANCE : Verification.DEFAULT_TOLERANCE;
     if (!tolerance.isEmpty()) {
       try {
         tol = Double.parseDouble(tolerance);
@@ -108,6 +113,8 @@ public class ConvertCommand {
     options.put("verify_passes", String.valueOf(verifyPasses));
     options.put("tolerance", String.valueOf(tol));
     options.put("input_shape", inputShape);
+    options.put("fp16", String.valueOf(fp16));
+    Options exportOptions = fp16 ? Options.of(Map.of("fp16", "true")) : Options.NONE;
 
     ConvertReport report = new ConvertReport(loaded.file(), to, original.graph().nodes().size(), tol);
     Model result = original;
@@ -136,7 +143,7 @@ public class ConvertCommand {
     }
     Model toWrite = result;
     List<Problem> problems = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
-        e -> e.check(toWrite, Options.NONE));
+        e -> e.check(toWrite, exportOptions));
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(source + ": cannot be written as " + to + " (" + problems.size()
           + " problem(s)):", problems);
@@ -149,7 +156,7 @@ public class ConvertCommand {
       staging = Files.createTempDirectory(outDir, ".mobilize-convert-");
       Path stage = staging;
       List<Path> written = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
-          e -> e.write(toWrite, stage, base, Options.NONE));
+          e -> e.write(toWrite, stage, base, exportOptions));
       for (Path f : written) {
         if (outDir.resolve(f.getFileName()).equals(source.toAbsolutePath().normalize())) {
           throw new IllegalArgumentException("the output " + outDir.resolve(f.getFileName())
