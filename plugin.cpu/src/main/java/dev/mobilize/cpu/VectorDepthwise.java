@@ -1,20 +1,36 @@
 package dev.mobilize.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise 3x3 convolution (stride 1 or 2, dilation 1) on the Vector API, one plane at a time:
- * the plane is first copied into a zero-bordered scratch so that every output row is whole vectors
- * of 9 fused multiply-adds with no edge cases. For stride 2 each scratch row holds the even columns
- * and then the odd columns, so the taps are again contiguous: {@code x[2o] = even[o]},
- * {@code x[2o+1] = odd[o]}, {@code x[2o+2] = even[o+1]}. Bias and the clamp are applied before the
- * store. Loaded only when {@code jdk.incubator.vector} is present.
+ * Depthwise 3x3 convolution (stride 1 or 2, dilation 1) on the Vector API, one plane at a time,
+ * with no gathers or scatters: every tap is a contiguous vector load.
+ * <ul>
+ *   <li>Stride 1, wide rows ({@link #rows}): input rows pass through a ring of three zero-bordered row
+ *       buffers, each output row is stored straight into the output.
+ *   <li>Stride 1, small planes ({@link #flat}): the plane is copied into a zero-bordered scratch whose
+ *       rows follow each other without gaps, so the output is one flat run of whole vectors, row ends
+ *       included: output {@code (oy, ox)} sits at {@code f = oy * rw + ox} and tap {@code (ky, kx)}
+ *       reads {@code f + ky * rw + kx}; the positions past a row's end are dropped when the rows are
+ *       copied out.
+ *   <li>Stride 2 ({@link #rows2}): the ring holds each input row split into its even and odd columns,
+ *       so that {@code x[2oy+ky][2ox+kx]} is {@code E[ox]}, {@code O[ox]}, {@code E[ox+1]}.
+ * </ul>
+ * The planes, not the channels, are vectorised, so the output stays NCHW. Bias and the clamp are
+ * applied in registers. Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorDepthwise {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Ints in half a vector: the low (or high) halves of a vector's longs. */
+  private static final VectorSpecies<Integer> HALF_INTS =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
   private VectorDepthwise() {}
 
@@ -26,191 +42,149 @@ final class VectorDepthwise {
   }
 
   /**
-   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Whole groups of {@code L} channels
-   * run {@link #channelBlocks} when the planes are small, the others run plane by plane.
+   * {@code min(max(v, lo), hi)} by compare and blend, cheaper here than the vector max and min (which
+   * order signed zeros); NaN stays NaN, as with {@link Math#max}.
+   */
+  private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
+    FloatVector u = v.blend(lo, v.compare(VectorOperators.LE, lo));
+    return u.blend(hi, u.compare(VectorOperators.GE, hi));
+  }
+
+  private static int roundUp(int v) {
+    return (v + L - 1) / L * L;
+  }
+
+  /**
+   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Stride 2 runs {@link #rows2};
+   * stride 1 {@link #rows} for rows of at least two vectors, else {@link #flat}.
    */
   static void conv3x3(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
-    int blocked = win.out[0] * win.out[1] <= BLOCKED_MAX_PIXELS ? c / L * L : 0;
-    if (blocked > 0) {
-      channelBlocks(x, w, bias, out, n, c, blocked, h, wd, win, act, parallel);
-    }
-    if (blocked < c) {
-      planes(x, w, bias, out, n, c, blocked, h, wd, win, act, parallel);
+    if (win.stride[0] == 2) {
+      rows2(x, w, bias, out, n, c, h, wd, win, act, parallel);
+    } else if (win.out[1] >= 2 * L) {
+      rows(x, w, bias, out, n, c, h, wd, win, act, parallel);
+    } else {
+      flat(x, w, bias, out, n, c, h, wd, win, act, parallel);
     }
   }
-
-  /** Output planes up to this many pixels run {@link #channelBlocks}. */
-  static final int BLOCKED_MAX_PIXELS = Integer.getInteger("mobilize.cpu.dwBlockedMax", 1 << 20);
 
   /**
-   * Channels {@code [0, blocked)} (a multiple of L) L at a time: the L planes are gathered into one
-   * zero-bordered scratch with the L channels of each pixel side by side, so one vector holds a pixel
-   * of all L channels; each output pixel is 9 fused multiply-adds and one scatter.
+   * Stride 1, row by row: the input rows pass through a ring of three zero-bordered row buffers (each
+   * input row is copied once, into L1), and each output row is 9 fused multiply-adds per vector,
+   * stored straight into the output (the last vector overlapping the one before).
    */
-  static void channelBlocks(float[] x, float[] w, float[] bias, float[] out, int n, int c, int blocked, int h,
-      int wd, ConvGeometry.Window win, Activation act, Parallel parallel) {
-    int oh = win.out[0];
-    int ow = win.out[1];
-    int s = win.stride[0];
-    int pt = win.padBegin[0];
-    int pl = win.padBegin[1];
-    int ph = (oh - 1) * s + 3;
-    int pw = (ow - 1) * s + 3;
-    int[] inStride = lanes(h * wd);
-    int[] outStride = lanes(oh * ow);
-    int[] wStride = lanes(9);
-    int blocks = blocked / L;
-    FloatVector lo = FloatVector.broadcast(S, act.lo);
-    FloatVector hi = FloatVector.broadcast(S, act.hi);
-    // output rows in bands, so that the gathered input of a band stays in L2
-    int band = Math.max(1, Math.min(oh, BAND_FLOATS / (s * pw * L)));
-    int bands = (oh + band - 1) / band;
-    parallel.forChunks(n * blocks * bands, (t, chunk) -> {
-      int img = chunk / (blocks * bands);
-      int c0 = chunk / bands % blocks * L;
-      int oy0 = chunk % bands * band;
-      int oy1 = Math.min(oh, oy0 + band);
-      int r0 = oy0 * s;
-      int rows = (oy1 - oy0 - 1) * s + 3;
-      float[] buf = parallel.scratch(t, rows * pw * L);
-      int xb = (img * c + c0) * h * wd;
-      for (int r = 0; r < rows; r++) {
-        int iy = r0 + r - pt;
-        int o = r * pw * L;
-        for (int q = 0; q < pw; q++, o += L) {
-          int ix = q - pl;
-          if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
-            FloatVector.fromArray(S, x, xb + iy * wd + ix, inStride, 0).intoArray(buf, o);
-          } else {
-            FloatVector.zero(S).intoArray(buf, o);
-          }
-        }
-      }
-      FloatVector w0 = FloatVector.fromArray(S, w, c0 * 9, wStride, 0);
-      FloatVector w1 = FloatVector.fromArray(S, w, c0 * 9 + 1, wStride, 0);
-      FloatVector w2 = FloatVector.fromArray(S, w, c0 * 9 + 2, wStride, 0);
-      FloatVector w3 = FloatVector.fromArray(S, w, c0 * 9 + 3, wStride, 0);
-      FloatVector w4 = FloatVector.fromArray(S, w, c0 * 9 + 4, wStride, 0);
-      FloatVector w5 = FloatVector.fromArray(S, w, c0 * 9 + 5, wStride, 0);
-      FloatVector w6 = FloatVector.fromArray(S, w, c0 * 9 + 6, wStride, 0);
-      FloatVector w7 = FloatVector.fromArray(S, w, c0 * 9 + 7, wStride, 0);
-      FloatVector w8 = FloatVector.fromArray(S, w, c0 * 9 + 8, wStride, 0);
-      FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c0);
-      int ob = (img * c + c0) * oh * ow;
-      int row = pw * L;
-      int step = s * L;
-      for (int oy = oy0; oy < oy1; oy++) {
-        int p0 = (oy - oy0) * s * row;
-        int o = ob + oy * ow;
-        for (int ox = 0; ox < ow; ox++, p0 += step, o++) {
-          int p1 = p0 + row;
-          int p2 = p1 + row;
-          FloatVector acc = FloatVector.fromArray(S, buf, p0).fma(w0, b);
-          acc = FloatVector.fromArray(S, buf, p0 + L).fma(w1, acc);
-          acc = FloatVector.fromArray(S, buf, p0 + 2 * L).fma(w2, acc);
-          acc = FloatVector.fromArray(S, buf, p1).fma(w3, acc);
-          acc = FloatVector.fromArray(S, buf, p1 + L).fma(w4, acc);
-          acc = FloatVector.fromArray(S, buf, p1 + 2 * L).fma(w5, acc);
-          acc = FloatVector.fromArray(S, buf, p2).fma(w6, acc);
-          acc = FloatVector.fromArray(S, buf, p2 + L).fma(w7, acc);
-          acc = FloatVector.fromArray(S, buf, p2 + 2 * L).fma(w8, acc);
-          acc.max(lo).min(hi).intoArray(out, o, outStride, 0);
-        }
-        if (act.post != null) {
-          for (int i = 0; i < L; i++) {
-            act.applyPost(out, ob + i * oh * ow + oy * ow, ob + i * oh * ow + (oy + 1) * ow);
-          }
-        }
-      }
-    });
-  }
-
-  /** Floats of gathered input per band: 128 KiB. */
-  private static final int BAND_FLOATS = Integer.getInteger("mobilize.cpu.dwBand", 32 * 1024);
-
-  private static int[] lanes(int stride) {
-    int[] idx = new int[L];
-    for (int i = 0; i < L; i++) {
-      idx[i] = i * stride;
-    }
-    return idx;
-  }
-
-  /** Channels {@code [from, c)} of every image, plane by plane. */
-  static void planes(float[] x, float[] w, float[] bias, float[] out, int n, int c, int from, int h, int wd,
+  static void rows(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
     int oh = win.out[0];
     int ow = win.out[1];
-    int s = win.stride[0];
-    int owv = (ow + L - 1) / L * L;
-    // scratch row: stride 1: owv + 2 columns; stride 2: even (owv + 1) then odd (owv) columns
-    int rw = s == 1 ? owv + 2 : 2 * owv + 1;
-    int rows = (oh - 1) * s + 3;
-    int per = c - from;
-    int planes = n * per;
+    int pt = win.padBegin[0];
+    int pl = win.padBegin[1];
+    int pw = roundUp(ow) + 2 + L; // padded row: columns [0, roundUp(ow) + 2) are read
+    int copy = Math.max(0, Math.min(wd, pw - pl));
+    int planes = n * c;
     int chunks = Math.min(planes, 8 * parallel.threads());
     parallel.forChunks(chunks, (t, chunk) -> {
-      float[] buf = parallel.scratch(t, rows * rw + L);
+      float[] buf = parallel.scratch(t, 3 * pw);
+      java.util.Arrays.fill(buf, 0, 3 * pw, 0f);
       for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
-        int ch = from + i % per;
-        int plane = i / per * c + ch;
-        fill(x, plane * h * wd, h, wd, win, rows, rw, s, owv, buf);
-        plane3x3(buf, rw, s, w, ch * 9, bias == null ? 0f : bias[ch], act.lo, act.hi, out, plane * oh * ow, oh,
-            ow, buf, rows * rw);
-        act.applyPost(out, plane * oh * ow, (plane + 1) * oh * ow);
+        int wo = i % c * 9;
+        float b = bias == null ? 0f : bias[i % c];
+        int xo = i * h * wd;
+        int oo = i * oh * ow;
+        int filled = -1; // padded rows [0, filled] have been copied into the ring
+        for (int oy = 0; oy < oh; oy++) {
+          int r0 = oy;
+          for (int r = Math.max(filled + 1, r0); r < r0 + 3; r++) {
+            int iy = r - pt;
+            int o = r % 3 * pw + pl;
+            if (iy < 0 || iy >= h) {
+              java.util.Arrays.fill(buf, o, o + copy, 0f);
+            } else {
+              System.arraycopy(x, xo + iy * wd, buf, o, copy);
+            }
+            filled = r;
+          }
+          int a0 = r0 % 3 * pw;
+          int a1 = (r0 + 1) % 3 * pw;
+          int a2 = (r0 + 2) % 3 * pw;
+          row(buf, a0, a1, a2, w, wo, b, act.lo, act.hi, ow, out, oo + oy * ow);
+        }
+        act.applyPost(out, oo, oo + oh * ow);
       }
     });
   }
 
-  /** Copies one input plane into the zero-bordered (for stride 2: deinterleaved) scratch rows. */
-  private static void fill(float[] x, int xo, int h, int wd, ConvGeometry.Window win, int rows, int rw, int s,
-      int owv, float[] buf) {
+  /**
+   * Stride 2, row by row: each input row is copied into a zero-bordered row buffer and split into
+   * its even and odd columns (a vector at a time: as longs, the low and high halves), which go to a
+   * ring of three rows; then {@code x[2oy+ky][2ox+kx]} is {@code E_ky[ox]}, {@code O_ky[ox]},
+   * {@code E_ky[ox+1]} for {@code kx = 0, 1, 2}, contiguous again.
+   */
+  static void rows2(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
+      ConvGeometry.Window win, Activation act, Parallel parallel) {
+    int oh = win.out[0];
+    int ow = win.out[1];
     int pt = win.padBegin[0];
     int pl = win.padBegin[1];
-    for (int r = 0; r < rows; r++) {
-      int iy = r - pt;
-      int o = r * rw;
-      if (iy < 0 || iy >= h) {
-        java.util.Arrays.fill(buf, o, o + rw, 0f);
-        continue;
-      }
-      int src = xo + iy * wd;
-      if (s == 1) {
-        // padded column p holds x[p - pl]
-        int n = Math.min(wd, rw - pl);
-        for (int p = 0; p < pl; p++) {
-          buf[o + p] = 0f;
+    int owV = roundUp(ow);
+    int half = owV + L; // E or O row: [0, owV + 1) is read
+    int pw = 2 * owV + L; // padded row: columns [0, 2 owV + 2) are split, a vector at a time
+    int copy = Math.max(0, Math.min(wd, pw - pl));
+    int ring = pw; // E of ring row k at ring + 2k half, O right after
+    int tmp = ring + 6 * half;
+    int planes = n * c;
+    int chunks = Math.min(planes, 8 * parallel.threads());
+    parallel.forChunks(chunks, (t, chunk) -> {
+      float[] buf = parallel.scratch(t, tmp + owV);
+      java.util.Arrays.fill(buf, 0, pw, 0f);
+      for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
+        int wo = i % c * 9;
+        float b = bias == null ? 0f : bias[i % c];
+        int xo = i * h * wd;
+        int oo = i * oh * ow;
+        int filled = -1; // padded rows [0, filled] are in the ring
+        for (int oy = 0; oy < oh; oy++) {
+          int r0 = 2 * oy;
+          for (int r = Math.max(filled + 1, r0); r < r0 + 3; r++) {
+            int iy = r - pt;
+            int e = ring + r % 3 * 2 * half;
+            if (iy < 0 || iy >= h) {
+              java.util.Arrays.fill(buf, e, e + 2 * half, 0f);
+            } else {
+              System.arraycopy(x, xo + iy * wd, buf, pl, copy);
+              for (int q = 0; q < pw; q += L) {
+                LongVector v = FloatVector.fromArray(S, buf, q).reinterpretAsLongs();
+                ((IntVector) v.convertShape(VectorOperators.L2I, HALF_INTS, 0)).reinterpretAsFloats()
+                    .intoArray(buf, e + q / 2);
+                ((IntVector) v.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, HALF_INTS, 0))
+                    .reinterpretAsFloats().intoArray(buf, e + half + q / 2);
+              }
+            }
+            filled = r;
+          }
+          int e0 = ring + r0 % 3 * 2 * half;
+          int e1 = ring + (r0 + 1) % 3 * 2 * half;
+          int e2 = ring + (r0 + 2) % 3 * 2 * half;
+          int o = oo + oy * ow;
+          if (ow >= L) {
+            row2(buf, e0, e1, e2, half, w, wo, b, act.lo, act.hi, ow, out, o);
+          } else {
+            row2(buf, e0, e1, e2, half, w, wo, b, act.lo, act.hi, L, buf, tmp);
+            System.arraycopy(buf, tmp, out, o, ow);
+          }
         }
-        System.arraycopy(x, src, buf, o + pl, n);
-        for (int p = pl + n; p < rw; p++) {
-          buf[o + p] = 0f;
-        }
-      } else {
-        // even[i] holds x[2i - pl], odd[i] holds x[2i + 1 - pl]
-        deinterleave(x, src - pl, wd, pl, buf, o, owv + 1);
-        deinterleave(x, src + 1 - pl, wd, pl - 1, buf, o + owv + 1, owv);
+        act.applyPost(out, oo, oo + oh * ow);
       }
-    }
+    });
   }
 
-  /** {@code buf[o + i] = x[src + 2i]} where {@code 0 <= 2i - shift < wd}, else 0, for {@code i < count}. */
-  private static void deinterleave(float[] x, int src, int wd, int shift, float[] buf, int o, int count) {
-    int lo = Math.min(count, Math.max(0, (shift + 1) / 2)); // first i with 2i >= shift
-    int hi = Math.max(lo, Math.min(count, (wd + shift + 1) / 2)); // first i with 2i - shift >= wd
-    for (int i = 0; i < lo; i++) {
-      buf[o + i] = 0f;
-    }
-    for (int i = lo; i < hi; i++) {
-      buf[o + i] = x[src + 2 * i];
-    }
-    for (int i = hi; i < count; i++) {
-      buf[o + i] = 0f;
-    }
-  }
-
-  private static void plane3x3(float[] buf, int rw, int s, float[] w, int wo, float b, float lo, float hi,
-      float[] out, int oo, int oh, int ow, float[] tmp, int tmpOff) {
+  /**
+   * One stride-2 output row of {@code n >= L} columns from the split rows of {@link #rows2} (E at
+   * {@code e_ky}, O at {@code e_ky + half}); the last vector may overlap the one before.
+   */
+  private static void row2(float[] buf, int e0, int e1, int e2, int half, float[] w, int wo, float b, float lo,
+      float hi, int n, float[] out, int o) {
     FloatVector w00 = FloatVector.broadcast(S, w[wo]);
     FloatVector w01 = FloatVector.broadcast(S, w[wo + 1]);
     FloatVector w02 = FloatVector.broadcast(S, w[wo + 2]);
@@ -221,32 +195,150 @@ final class VectorDepthwise {
     FloatVector w21 = FloatVector.broadcast(S, w[wo + 7]);
     FloatVector w22 = FloatVector.broadcast(S, w[wo + 8]);
     FloatVector bv = FloatVector.broadcast(S, b);
-    // offsets of the three taps of a row: stride 1: p, p+1, p+2; stride 2: even[o], odd[o], even[o+1]
-    int t1 = s == 1 ? 1 : (rw + 1) / 2;
-    int t2 = s == 1 ? 2 : 1;
-    for (int oy = 0; oy < oh; oy++) {
-      int r0 = oy * s * rw;
-      int r1 = r0 + rw;
-      int r2 = r1 + rw;
-      int o = oo + oy * ow;
-      for (int ox = 0; ox < ow; ox += L) {
-        FloatVector acc = FloatVector.fromArray(S, buf, r0 + ox).fma(w00, bv);
-        acc = FloatVector.fromArray(S, buf, r0 + ox + t1).fma(w01, acc);
-        acc = FloatVector.fromArray(S, buf, r0 + ox + t2).fma(w02, acc);
-        acc = FloatVector.fromArray(S, buf, r1 + ox).fma(w10, acc);
-        acc = FloatVector.fromArray(S, buf, r1 + ox + t1).fma(w11, acc);
-        acc = FloatVector.fromArray(S, buf, r1 + ox + t2).fma(w12, acc);
-        acc = FloatVector.fromArray(S, buf, r2 + ox).fma(w20, acc);
-        acc = FloatVector.fromArray(S, buf, r2 + ox + t1).fma(w21, acc);
-        acc = FloatVector.fromArray(S, buf, r2 + ox + t2).fma(w22, acc);
-        acc = acc.max(lo).min(hi);
-        if (ox + L <= ow) {
-          acc.intoArray(out, o + ox);
-        } else {
-          acc.intoArray(tmp, tmpOff);
-          System.arraycopy(tmp, tmpOff, out, o + ox, ow - ox);
+    FloatVector lov = FloatVector.broadcast(S, lo);
+    FloatVector hiv = FloatVector.broadcast(S, hi);
+    for (int j = 0; j < n; j += L) {
+      int q = Math.min(j, n - L);
+      FloatVector acc = FloatVector.fromArray(S, buf, e0 + q).fma(w00, bv);
+      acc = FloatVector.fromArray(S, buf, e0 + half + q).fma(w01, acc);
+      acc = FloatVector.fromArray(S, buf, e0 + q + 1).fma(w02, acc);
+      acc = FloatVector.fromArray(S, buf, e1 + q).fma(w10, acc);
+      acc = FloatVector.fromArray(S, buf, e1 + half + q).fma(w11, acc);
+      acc = FloatVector.fromArray(S, buf, e1 + q + 1).fma(w12, acc);
+      acc = FloatVector.fromArray(S, buf, e2 + q).fma(w20, acc);
+      acc = FloatVector.fromArray(S, buf, e2 + half + q).fma(w21, acc);
+      acc = FloatVector.fromArray(S, buf, e2 + q + 1).fma(w22, acc);
+      clamp(acc, lov, hiv).intoArray(out, o + q);
+    }
+  }
+
+  /**
+   * One stride-1 output row of {@code n >= L} columns from the padded rows at {@code a0, a1, a2}:
+   * {@code out[o + j] = clamp(b + sum w[ky][kx] buf[a_ky + j + kx])}; when {@code n} is not whole
+   * vectors the last vector overlaps the one before.
+   */
+  private static void row(float[] buf, int a0, int a1, int a2, float[] w, int wo, float b, float lo, float hi,
+      int n, float[] out, int o) {
+    FloatVector w00 = FloatVector.broadcast(S, w[wo]);
+    FloatVector w01 = FloatVector.broadcast(S, w[wo + 1]);
+    FloatVector w02 = FloatVector.broadcast(S, w[wo + 2]);
+    FloatVector w10 = FloatVector.broadcast(S, w[wo + 3]);
+    FloatVector w11 = FloatVector.broadcast(S, w[wo + 4]);
+    FloatVector w12 = FloatVector.broadcast(S, w[wo + 5]);
+    FloatVector w20 = FloatVector.broadcast(S, w[wo + 6]);
+    FloatVector w21 = FloatVector.broadcast(S, w[wo + 7]);
+    FloatVector w22 = FloatVector.broadcast(S, w[wo + 8]);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    FloatVector lov = FloatVector.broadcast(S, lo);
+    FloatVector hiv = FloatVector.broadcast(S, hi);
+    for (int j = 0; j < n; j += L) {
+      int q = Math.min(j, n - L);
+      FloatVector acc = FloatVector.fromArray(S, buf, a0 + q).fma(w00, bv);
+      acc = FloatVector.fromArray(S, buf, a0 + q + 1).fma(w01, acc);
+      acc = FloatVector.fromArray(S, buf, a0 + q + 2).fma(w02, acc);
+      acc = FloatVector.fromArray(S, buf, a1 + q).fma(w10, acc);
+      acc = FloatVector.fromArray(S, buf, a1 + q + 1).fma(w11, acc);
+      acc = FloatVector.fromArray(S, buf, a1 + q + 2).fma(w12, acc);
+      acc = FloatVector.fromArray(S, buf, a2 + q).fma(w20, acc);
+      acc = FloatVector.fromArray(S, buf, a2 + q + 1).fma(w21, acc);
+      acc = FloatVector.fromArray(S, buf, a2 + q + 2).fma(w22, acc);
+      clamp(acc, lov, hiv).intoArray(out, o + q);
+    }
+  }
+
+  /**
+   * Small stride-1 planes: the flat run over a whole zero-bordered copy of the plane (see the class
+   * comment). Rows are copied in and out a vector at a time; a store that runs past a row's end is
+   * overwritten by the next row, only the last row of a plane is copied exactly.
+   */
+  static void flat(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
+      ConvGeometry.Window win, Activation act, Parallel parallel) {
+    int oh = win.out[0];
+    int ow = win.out[1];
+    int pt = win.padBegin[0];
+    int pl = win.padBegin[1];
+    int rw = ow + 2; // scratch row length = output row stride in the flat run
+    int fv = roundUp(oh * rw);
+    int rows = oh + 2;
+    int copy = Math.min(wd, rw - pl); // input columns that land in a scratch row
+    int copyV = roundUp(copy);
+    // read up to fv - 1 + 2 rw + 2; row copies spill up to copyV - copy past a row
+    int size = Math.max(rows * rw + copyV, fv + 2 * rw + 2);
+    int planes = n * c;
+    int chunks = Math.min(planes, 8 * parallel.threads());
+    parallel.forChunks(chunks, (t, chunk) -> {
+      float[] buf = parallel.scratch(t, size + fv + L);
+      for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
+        int ch = i % c;
+        int xo = i * h * wd;
+        for (int r = 0; r < rows; r++) {
+          int iy = r - pt;
+          int o = r * rw;
+          if (iy < 0 || iy >= h) {
+            java.util.Arrays.fill(buf, o, o + rw, 0f);
+            continue;
+          }
+          for (int q = 0; q < pl; q++) {
+            buf[o + q] = 0f;
+          }
+          int src = xo + iy * wd;
+          if (src + copyV <= x.length) {
+            for (int k = 0; k < copy; k += L) {
+              FloatVector.fromArray(S, x, src + k).intoArray(buf, o + pl + k);
+            }
+          } else {
+            System.arraycopy(x, src, buf, o + pl, copy);
+          }
+          for (int q = pl + copy; q < rw; q++) {
+            buf[o + q] = 0f;
+          }
         }
+        // past the last row: zeros (they only reach dropped outputs, but must not be denormal garbage)
+        java.util.Arrays.fill(buf, rows * rw, size, 0f);
+        flat1(buf, rw, w, ch * 9, bias == null ? 0f : bias[ch], act.lo, act.hi, fv, buf, size);
+        int oo = i * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          if ((oy + 1) * ow + roundUp(ow) - ow <= oh * ow) { // the spill stays in this plane
+            for (int k = 0; k < ow; k += L) {
+              FloatVector.fromArray(S, buf, size + oy * rw + k).intoArray(out, oo + oy * ow + k);
+            }
+          } else {
+            System.arraycopy(buf, size + oy * rw, out, oo + oy * ow, ow);
+          }
+        }
+        act.applyPost(out, oo, oo + oh * ow);
       }
+    });
+  }
+
+  /** Stride 1 flat run: {@code out[f] = clamp(b + sum w[ky][kx] buf[f + ky*rw + kx])} for {@code f < fv}. */
+  private static void flat1(float[] buf, int rw, float[] w, int wo, float b, float lo, float hi, int fv,
+      float[] out, int oo) {
+    FloatVector w00 = FloatVector.broadcast(S, w[wo]);
+    FloatVector w01 = FloatVector.broadcast(S, w[wo + 1]);
+    FloatVector w02 = FloatVector.broadcast(S, w[wo + 2]);
+    FloatVector w10 = FloatVector.broadcast(S, w[wo + 3]);
+    FloatVector w11 = FloatVector.broadcast(S, w[wo + 4]);
+    FloatVector w12 = FloatVector.broadcast(S, w[wo + 5]);
+    FloatVector w20 = FloatVector.broadcast(S, w[wo + 6]);
+    FloatVector w21 = FloatVector.broadcast(S, w[wo + 7]);
+    FloatVector w22 = FloatVector.broadcast(S, w[wo + 8]);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    FloatVector lov = FloatVector.broadcast(S, lo);
+    FloatVector hiv = FloatVector.broadcast(S, hi);
+    for (int f = 0; f < fv; f += L) {
+      int r1 = f + rw;
+      int r2 = r1 + rw;
+      FloatVector acc = FloatVector.fromArray(S, buf, f).fma(w00, bv);
+      acc = FloatVector.fromArray(S, buf, f + 1).fma(w01, acc);
+      acc = FloatVector.fromArray(S, buf, f + 2).fma(w02, acc);
+      acc = FloatVector.fromArray(S, buf, r1).fma(w10, acc);
+      acc = FloatVector.fromArray(S, buf, r1 + 1).fma(w11, acc);
+      acc = FloatVector.fromArray(S, buf, r1 + 2).fma(w12, acc);
+      acc = FloatVector.fromArray(S, buf, r2).fma(w20, acc);
+      acc = FloatVector.fromArray(S, buf, r2 + 1).fma(w21, acc);
+      acc = FloatVector.fromArray(S, buf, r2 + 2).fma(w22, acc);
+      clamp(acc, lov, hiv).intoArray(out, oo + f);
     }
   }
 }

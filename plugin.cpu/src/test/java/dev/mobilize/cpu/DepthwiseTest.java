@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Depthwise convolution ({@link Conv#depthwise}) against the definition, on the scalar loops and (when
  * the JVM has {@code jdk.incubator.vector}) on {@link VectorDepthwise}: plane sizes below, at and
- * above a vector, strides 1 and 2, symmetric and asymmetric pads, bias, clamp, a 5x5 window.
+ * above a vector (its flat run and its row-by-row path), strides 1 and 2, symmetric and asymmetric pads, bias, clamp, a 5x5 window.
  */
 class DepthwiseTest {
 
@@ -22,7 +22,8 @@ class DepthwiseTest {
   private static final int[][] CASES = {
       {1, 1, 3, 1, 1, 1, 1, 1}, {7, 7, 3, 1, 1, 1, 1, 1}, {7, 7, 3, 2, 1, 1, 1, 1}, {14, 14, 3, 2, 0, 0, 1, 1},
       {16, 16, 3, 1, 1, 1, 1, 1}, {17, 33, 3, 1, 1, 1, 1, 1}, {28, 28, 3, 2, 1, 1, 1, 1}, {9, 40, 3, 2, 1, 1, 1, 1},
-      {5, 6, 3, 1, 0, 0, 0, 0}, {12, 13, 3, 2, 0, 0, 0, 0}, {10, 11, 5, 1, 2, 2, 2, 2}, {6, 35, 3, 1, 2, 2, 0, 0}};
+      {5, 6, 3, 1, 0, 0, 0, 0}, {12, 13, 3, 2, 0, 0, 0, 0}, {10, 11, 5, 1, 2, 2, 2, 2}, {6, 35, 3, 1, 2, 2, 0, 0},
+      {12, 41, 3, 2, 0, 0, 1, 1}, {4, 70, 3, 1, 0, 1, 2, 1}, {3, 64, 3, 2, 2, 2, 2, 2}};
 
   @TestFactory
   Stream<DynamicTest> matchesDefinition() {
