@@ -1,0 +1,230 @@
+package dev.mobilize.quant;
+
+import dev.mobilize.ir.Attributes;
+import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Node;
+import dev.mobilize.ir.Shape;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites a float graph into the QDQ form of docs/QUANTIZATION.md for the given targets: a Q→DQ
+ * pair on the data input of every target and on every target's activated output that is a graph
+ * output (one pair per tensor, read by all its consumers); per-channel int8 weights and int32
+ * biases behind DequantizeLinear. A graph output keeps its name: the float value is renamed
+ * {@code <output>_float} and the final DequantizeLinear writes the output.
+ */
+final class InsertQdq {
+
+  static final String QUANTIZATION = "mobilize.quantization";
+  static final String CALIBRATION = "mobilize.calibration";
+
+  private final Graph g;
+  private final Map<String, Float> scales;
+  private final Map<String, Node> weightNodes = new LinkedHashMap<>();
+  private final Map<String, Tensor> newInitializers = new LinkedHashMap<>();
+  private final Map<String, ValueInfo> newInfos = new LinkedHashMap<>();
+  private final Map<String, float[]> weightScales = new HashMap<>();
+
+  private InsertQdq(Graph g, Map<String, Float> scales) {
+    this.g = g;
+    this.scales = scales;
+  }
+
+  /** The values that get a Q→DQ pair for these targets. */
+  static Set<String> quantizedValues(Graph g, List<QuantTarget> targets) {
+    Set<String> outputs = new HashSet<>();
+    g.outputs().forEach(o -> outputs.add(o.name()));
+    Set<String> v = new LinkedHashSet<>();
+    for (QuantTarget t : targets) {
+      v.add(t.input());
+      if (outputs.contains(t.output())) {
+        v.add(t.output());
+      }
+    }
+    return v;
+  }
+
+  /**
+   * The QDQ model.
+   *
+   * @param scales the activation scale of every value of {@link #quantizedValues}
+   */
+  static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, String method) {
+    Graph g = model.graph();
+    Graph quantized = new InsertQdq(g, scales).rewrite(targets);
+    Map<String, String> meta = new LinkedHashMap<>(model.metadata());
+    meta.put(QUANTIZATION, "int8");
+    meta.put(CALIBRATION, method);
+    return model.withGraph(quantized).withMetadata(meta);
+  }
+
+  /** The name a value's dequantized form has in the QDQ graph (a graph output keeps its own name). */
+  static String dequantized(Graph g, String value) {
+    return isGraphOutput(g, value) ? value : value + "_dequantized";
+  }
+
+  /** The name a value's float form has in the QDQ graph. */
+  static String floatValue(Graph g, String value) {
+    return isGraphOutput(g, value) ? value + "_float" : value;
+  }
+
+  private static boolean isGraphOutput(Graph g, String value) {
+    return g.outputs().stream().anyMatch(o -> o.name().equals(value));
+  }
+
+  private Graph rewrite(List<QuantTarget> targets) {
+    Set<String> qv = quantizedValues(g, targets);
+    for (String v : qv) {
+      if (!scales.containsKey(v)) {
+        throw new IllegalStateException("no scale for " + v);
+      }
+    }
+    Map<Node, QuantTarget> byNode = new HashMap<>();
+    targets.forEach(t -> byNode.put(t.node(), t));
+    // what every reader of a quantized value reads instead
+    Map<String, String> renamed = new HashMap<>();
+    for (String v : qv) {
+      renamed.put(v, dequantized(g, v));
+    }
+    Set<String> outputsRenamed = new HashSet<>();
+    for (String v : qv) {
+      if (isGraphOutput(g, v)) {
+        outputsRenamed.add(v);
+      }
+    }
+    List<Node> nodes = new ArrayList<>();
+    for (var in : g.inputs()) {
+      if (qv.contains(in.name())) {
+        nodes.addAll(pair(in.name(), in.name()));
+      }
+    }
+    Set<String> unusedWeights = new HashSet<>();
+    for (Node n : g.nodes()) {
+      QuantTarget t = byNode.get(n);
+      Node.Builder b = n.toBuilder();
+      List<String> ins = new ArrayList<>(n.inputs());
+      for (int i = 0; i < ins.size(); i++) {
+        String r = renamed.get(ins.get(i));
+        if (r != null) {
+          ins.set(i, r);
+        }
+      }
+      if (t != null) {
+        ins.set(1, weight(t, nodes));
+        unusedWeights.add(t.weight());
+        if (!t.bias().isEmpty()) {
+          ins.set(2, bias(t, nodes));
+          unusedWeights.add(t.bias());
+        }
+      }
+      List<String> outs = new ArrayList<>(n.outputs());
+      for (int i = 0; i < outs.size(); i++) {
+        if (outputsRenamed.contains(outs.get(i))) {
+          outs.set(i, floatValue(g, outs.get(i)));
+        }
+      }
+      nodes.add(b.inputs(ins).outputs(outs).build());
+      for (String o : n.outputs()) {
+        if (qv.contains(o)) {
+          nodes.addAll(pair(o, floatValue(g, o)));
+        }
+      }
+    }
+    Graph.Builder out = g.toBuilder().nodes(nodes);
+    for (String w : unusedWeights) {
+      boolean stillRead = nodes.stream().anyMatch(n -> n.inputs().contains(w))
+          || g.outputs().stream().anyMatch(o -> o.name().equals(w));
+      if (!stillRead) {
+        out.removeInitializer(w);
+      }
+    }
+    newInitializers.forEach(out::initializer);
+    for (String v : outputsRenamed) {
+      g.info(v).ifPresent(i -> out.valueInfo(i.withName(floatValue(g, v))));
+    }
+    newInfos.values().forEach(out::valueInfo);
+    return out.build();
+  }
+
+  /** Q→DQ of {@code value}, reading {@code source} (its float form). */
+  private List<Node> pair(String value, String source) {
+    float s = scales.get(value);
+    String scale = value + "_scale";
+    String zp = value + "_zero_point";
+    newInitializers.put(scale, Tensor.scalar(s));
+    newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {0}));
+    String q = value + "_quantized";
+    String dq = dequantized(g, value);
+    Shape shape = g.info(value).map(ValueInfo::shape).orElse(Shape.UNKNOWN);
+    newInfos.put(q, new ValueInfo(q, DataType.INT8, shape));
+    if (!dq.equals(value)) {
+      newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, shape));
+    }
+    return List.of(
+        Node.builder("QuantizeLinear").name(value + "_QuantizeLinear").inputs(source, scale, zp).outputs(q).build(),
+        Node.builder("DequantizeLinear").name(value + "_DequantizeLinear").inputs(q, scale, zp).outputs(dq).build());
+  }
+
+  /** DQ of the int8 weight (made once per weight), added to {@code nodes} the first time. */
+  private String weight(QuantTarget t, List<Node> nodes) {
+    String w = t.weight();
+    String dq = w + "_dequantized";
+    if (!weightNodes.containsKey(w)) {
+      Tensor f = g.initializer(w).orElseThrow();
+      ChannelQuantization.Weights q = ChannelQuantization.weights(f, t.weightAxis());
+      weightScales.put(w, q.scales());
+      String qn = w + "_quantized";
+      String sn = w + "_scale";
+      String zn = w + "_zero_point";
+      newInitializers.put(qn, q.values());
+      newInitializers.put(sn, Tensor.ofFloats(new long[] {q.scales().length}, q.scales()));
+      newInitializers.put(zn, Tensor.of(DataType.INT8, new long[] {q.scales().length}, new byte[q.scales().length]));
+      newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, f.shape()));
+      Node n = Node.builder("DequantizeLinear").name(w + "_DequantizeLinear").inputs(qn, sn, zn).outputs(dq)
+          .attributes(Attributes.builder().set("axis", (long) t.weightAxis()).build()).build();
+      weightNodes.put(w, n);
+      nodes.add(n);
+    }
+    return dq;
+  }
+
+  /** DQ of the int32 bias for this target's input scale (one per bias and input scale). */
+  private String bias(QuantTarget t, List<Node> nodes) {
+    String b = t.bias();
+    float xs = scales.get(t.input());
+    float[] ws = weightScales.get(t.weight());
+    String base = b;
+    Tensor existing = newInitializers.get(b + "_scale");
+    if (existing != null) {
+      float[] bs = ChannelQuantization.biasScales(xs, ws);
+      if (java.util.Arrays.equals(existing.toFloatArray(), bs)) {
+        return b + "_dequantized";
+      }
+      base = b + "_" + t.name();
+    }
+    Tensor f = g.initializer(b).orElseThrow();
+    String qn = base + "_quantized";
+    String sn = base + "_scale";
+    String zn = base + "_zero_point";
+    String dq = base + "_dequantized";
+    int m = ws.length;
+    newInitializers.put(qn, ChannelQuantization.bias(f, xs, ws));
+    newInitializers.put(sn, Tensor.ofFloats(new long[] {m}, ChannelQuantization.biasScales(xs, ws)));
+    newInitializers.put(zn, Tensor.ofInts(new long[] {m}, new int[m]));
+    newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, f.shape()));
+    nodes.add(Node.builder("DequantizeLinear").name(base + "_DequantizeLinear").inputs(qn, sn, zn).outputs(dq)
+        .attributes(Attributes.builder().set("axis", 0L).build()).build());
+    return dq;
+  }
+}
