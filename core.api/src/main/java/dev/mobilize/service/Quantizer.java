@@ -121,6 +121,7 @@ public interface Quantizer {
    * @param node the node name
    * @param opType its operator
    * @param accuracyDrop the drop (as in {@link Report#accuracyDrop}) with only this layer in int8
+   * @param cosine the lowest output cosine with only this layer in int8
    */
-  record Sensitivity(String node, String opType, double accuracyDrop) {}
+  record Sensitivity(String node, String opType, double accuracyDrop, double cosine) {}
 }

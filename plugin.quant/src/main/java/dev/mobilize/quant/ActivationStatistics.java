@@ -19,8 +19,11 @@ final class ActivationStatistics {
 
   private ActivationStatistics() {}
 
+  /**
+   * @param means values whose per-channel means are wanted too (filled in the first pass)
+   */
   static Map<String, Histogram> collect(GraphExecutor executor, Model model, Collection<String> values,
-      List<Map<String, Tensor>> samples, Quantizer.Progress progress) {
+      Map<String, ChannelMeans> means, List<Map<String, Tensor>> samples, Quantizer.Progress progress) {
     Map<String, Histogram> h = new LinkedHashMap<>();
     values.forEach(v -> h.put(v, new Histogram()));
     long total = 2L * samples.size();
@@ -30,9 +33,14 @@ final class ActivationStatistics {
         for (Map<String, Tensor> s : samples) {
           Map<String, Tensor> out = p.run(s);
           for (Map.Entry<String, Histogram> e : h.entrySet()) {
-            float[] x = floats(out, e.getKey(), s);
+            Tensor t = tensor(out, e.getKey(), s);
+            float[] x = t.toFloatArray();
             if (pass == 0) {
               e.getValue().range(x, x.length);
+              ChannelMeans m = means.get(e.getKey());
+              if (m != null) {
+                m.add(x, t.dims());
+              }
             } else {
               e.getValue().count(x, x.length);
             }
@@ -44,7 +52,7 @@ final class ActivationStatistics {
     return h;
   }
 
-  private static float[] floats(Map<String, Tensor> out, String value, Map<String, Tensor> sample) {
+  private static Tensor tensor(Map<String, Tensor> out, String value, Map<String, Tensor> sample) {
     Tensor t = out.get(value);
     if (t == null) {
       t = sample.get(value);
@@ -52,6 +60,6 @@ final class ActivationStatistics {
     if (t == null) {
       throw new IllegalStateException("the executor did not return " + value);
     }
-    return t.toFloatArray();
+    return t;
   }
 }

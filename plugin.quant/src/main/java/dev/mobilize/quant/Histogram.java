@@ -2,7 +2,9 @@ package dev.mobilize.quant;
 
 /**
  * The distribution of |x| of one tensor over the calibration data: its largest value, then
- * {@value #BINS} equal bins over [0, max] (as ncnn2table and TensorRT collect them).
+ * {@value #BINS} equal bins over [0, max] (as ncnn2table collects them). Exact zeros are not
+ * counted: int8 represents them exactly, and after a ReLU they are half of all values, a spike
+ * that would hide the shape of the rest from the threshold search.
  */
 final class Histogram {
 
@@ -27,14 +29,12 @@ final class Histogram {
   /** Second pass: count. */
   void count(float[] x, int n) {
     if (absMax == 0f) {
-      total += n;
-      counts[0] += n;
       return;
     }
     float w = absMax / BINS;
     for (int i = 0; i < n; i++) {
       float a = Math.abs(x[i]);
-      if (!Float.isFinite(a)) {
+      if (a == 0f || !Float.isFinite(a)) {
         continue;
       }
       int b = Math.min(BINS - 1, (int) (a / w));

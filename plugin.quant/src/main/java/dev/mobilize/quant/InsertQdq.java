@@ -34,11 +34,13 @@ final class InsertQdq {
   private final Map<String, Node> weightNodes = new LinkedHashMap<>();
   private final Map<String, Tensor> newInitializers = new LinkedHashMap<>();
   private final Map<String, ValueInfo> newInfos = new LinkedHashMap<>();
-  private final Map<String, float[]> weightScales = new HashMap<>();
+  private final Map<String, ChannelQuantization.Weights> quantizedWeights = new HashMap<>();
+  private final Map<String, double[]> means;
 
-  private InsertQdq(Graph g, Map<String, Float> scales) {
+  private InsertQdq(Graph g, Map<String, Float> scales, Map<String, double[]> means) {
     this.g = g;
     this.scales = scales;
+    this.means = means;
   }
 
   /** The values that get a Q→DQ pair for these targets. */
@@ -61,8 +63,21 @@ final class InsertQdq {
    * @param scales the activation scale of every value of {@link #quantizedValues}
    */
   static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, String method) {
+    return apply(model, targets, scales, Map.of(), method);
+  }
+
+  /**
+   * The QDQ model with bias correction: each target's float bias is first corrected by
+   * {@code Σ_k (W − W_dq)[c,k]·mean(x_k)}, the mean output shift that rounding the weights causes
+   * (a Conv or Gemm without bias gets one when the correction is not zero).
+   *
+   * @param scales the activation scale of every value of {@link #quantizedValues}
+   * @param means per-channel means of target inputs over the calibration data (missing: no correction)
+   */
+  static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, Map<String, double[]> means,
+      String method) {
     Graph g = model.graph();
-    Graph quantized = new InsertQdq(g, scales).rewrite(targets);
+    Graph quantized = new InsertQdq(g, scales, means).rewrite(targets);
     Map<String, String> meta = new LinkedHashMap<>(model.metadata());
     meta.put(QUANTIZATION, "int8");
     meta.put(CALIBRATION, method);
@@ -123,9 +138,15 @@ final class InsertQdq {
       if (t != null) {
         ins.set(1, weight(t, nodes));
         unusedWeights.add(t.weight());
-        if (!t.bias().isEmpty()) {
-          ins.set(2, bias(t, nodes));
-          unusedWeights.add(t.bias());
+        float[] bias = correctedBias(t);
+        if (bias != null) {
+          if (ins.size() < 3) {
+            ins.add("");
+          }
+          ins.set(2, bias(t, bias, nodes));
+          if (!t.bias().isEmpty()) {
+            unusedWeights.add(t.bias());
+          }
         }
       }
       List<String> outs = new ArrayList<>(n.outputs());
@@ -183,7 +204,7 @@ final class InsertQdq {
     if (!weightNodes.containsKey(w)) {
       Tensor f = g.initializer(w).orElseThrow();
       ChannelQuantization.Weights q = ChannelQuantization.weights(f, t.weightAxis());
-      weightScales.put(w, q.scales());
+      quantizedWeights.put(w, q);
       String qn = w + "_quantized";
       String sn = w + "_scale";
       String zn = w + "_zero_point";
@@ -199,30 +220,55 @@ final class InsertQdq {
     return dq;
   }
 
-  /** DQ of the int32 bias for this target's input scale (one per bias and input scale). */
-  private String bias(QuantTarget t, List<Node> nodes) {
-    String b = t.bias();
-    float xs = scales.get(t.input());
-    float[] ws = weightScales.get(t.weight());
-    String base = b;
-    Tensor existing = newInitializers.get(b + "_scale");
-    if (existing != null) {
-      float[] bs = ChannelQuantization.biasScales(xs, ws);
-      if (java.util.Arrays.equals(existing.toFloatArray(), bs)) {
-        return b + "_dequantized";
-      }
-      base = b + "_" + t.name();
+  /**
+   * The float bias to quantize: the target's bias plus the correction for the weight rounding; null
+   * when the target has no bias and gets no correction (MatMul, unknown means).
+   */
+  private float[] correctedBias(QuantTarget t) {
+    float[] b = t.bias().isEmpty() ? null : g.initializer(t.bias()).orElseThrow().toFloatArray();
+    double[] mean = means.get(t.input());
+    boolean canAdd = !t.node().opType().equals("MatMul");
+    if (mean == null || b == null && !canAdd) {
+      return b;
     }
-    Tensor f = g.initializer(b).orElseThrow();
+    Tensor w = g.initializer(t.weight()).orElseThrow();
+    ChannelQuantization.Weights q = quantizedWeights.get(t.weight());
+    double[] shift = BiasCorrection.shift(t, w, q, mean);
+    if (shift == null) {
+      return b;
+    }
+    float[] out = b == null ? new float[shift.length] : b.clone();
+    boolean any = b != null;
+    for (int c = 0; c < out.length; c++) {
+      out[c] += (float) shift[c];
+      any |= shift[c] != 0;
+    }
+    return any ? out : null;
+  }
+
+  /** DQ of the int32 bias for this target's input scale (shared by targets whose int32 bias is the same). */
+  private String bias(QuantTarget t, float[] bias, List<Node> nodes) {
+    String b = t.bias().isEmpty() ? t.weight() + "_bias" : t.bias();
+    float xs = scales.get(t.input());
+    float[] ws = quantizedWeights.get(t.weight()).scales();
+    int m = ws.length;
+    Tensor values = ChannelQuantization.bias(Tensor.ofFloats(new long[] {m}, bias), xs, ws);
+    Tensor biasScales = Tensor.ofFloats(new long[] {m}, ChannelQuantization.biasScales(xs, ws));
+    String base = b;
+    for (int k = 2; newInitializers.containsKey(base + "_quantized"); k++) {
+      if (newInitializers.get(base + "_quantized").equals(values) && newInitializers.get(base + "_scale").equals(biasScales)) {
+        return base + "_dequantized";
+      }
+      base = b + "_" + k;
+    }
     String qn = base + "_quantized";
     String sn = base + "_scale";
     String zn = base + "_zero_point";
     String dq = base + "_dequantized";
-    int m = ws.length;
-    newInitializers.put(qn, ChannelQuantization.bias(f, xs, ws));
-    newInitializers.put(sn, Tensor.ofFloats(new long[] {m}, ChannelQuantization.biasScales(xs, ws)));
+    newInitializers.put(qn, values);
+    newInitializers.put(sn, biasScales);
     newInitializers.put(zn, Tensor.ofInts(new long[] {m}, new int[m]));
-    newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, f.shape()));
+    newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, Shape.of(m)));
     nodes.add(Node.builder("DequantizeLinear").name(base + "_DequantizeLinear").inputs(qn, sn, zn).outputs(dq)
         .attributes(Attributes.builder().set("axis", 0L).build()).build());
     return dq;

@@ -109,26 +109,41 @@ public class PostTrainingQuantizer implements Quantizer {
       values.add(t.input());
       values.add(t.output());
     });
+    Map<String, ChannelMeans> channelMeans = new LinkedHashMap<>();
+    all.forEach(t -> channelMeans.putIfAbsent(t.input(), new ChannelMeans(t.weightAxis() != 0 || !isConv(t))));
     long started = System.nanoTime();
-    Map<String, Histogram> histograms = ActivationStatistics.collect(executor, model, values, samples, progress);
+    Map<String, Histogram> histograms = ActivationStatistics.collect(executor, model, values, channelMeans, samples,
+        progress);
+    Map<String, double[]> means = new LinkedHashMap<>();
+    channelMeans.forEach((v, m) -> {
+      if (m.means() != null) {
+        means.put(v, m.means());
+      }
+    });
     Map<String, Float> scales = new LinkedHashMap<>();
+    Set<String> graphOutputs = new LinkedHashSet<>();
+    model.graph().outputs().forEach(o -> graphOutputs.add(o.name()));
     histograms.forEach((v, h) -> {
-      float t = method.of(h);
+      // a model output feeds no later layer that could absorb clipping: it keeps its whole range
+      float t = graphOutputs.contains(v) ? Threshold.MINMAX.of(h) : method.of(h);
       scales.put(v, t > 0 ? t / 127f : 1f);
     });
     LOG.info("calibrated {} values on {} samples ({}) in {} ms", values.size(), samples.size(), method.label(),
         (System.nanoTime() - started) / 1_000_000);
 
+    DEBUG_SCALES = scales;
+    DEBUG_MEANS = means;
     AccuracyMeasure measure = new AccuracyMeasure(executor, model, measureOn);
+    Quantize quantize = targets -> InsertQdq.apply(model, targets, scales, means, method.label());
     List<Sensitivity> ranking = List.of();
     if (options.getBoolean(SENSITIVITY, false)) {
-      ranking = sensitivity(model, active, scales, method, measure, progress);
+      ranking = sensitivity(quantize, active, measure, progress);
     }
-    Model int8 = InsertQdq.apply(model, active, scales, method.label());
+    Model int8 = quantize.with(active);
     AccuracyMeasure.Outputs figures = measure.outputs(int8, progress, "measuring int8");
     if (!Double.isNaN(maxDrop) && figures.drop() > maxDrop) {
       if (ranking.isEmpty()) {
-        ranking = sensitivity(model, active, scales, method, measure, progress);
+        ranking = sensitivity(quantize, active, measure, progress);
       }
       for (Sensitivity s : ranking) {
         if (figures.drop() <= maxDrop) {
@@ -136,7 +151,7 @@ public class PostTrainingQuantizer implements Quantizer {
         }
         active.removeIf(t -> t.name().equals(s.node()));
         keptFloat.add(s.node());
-        int8 = InsertQdq.apply(model, active, scales, method.label());
+        int8 = quantize.with(active);
         figures = measure.outputs(int8, progress, "mixed precision");
         LOG.info("kept {} float: accuracy drop {} pp", s.node(), figures.drop());
       }
@@ -147,21 +162,32 @@ public class PostTrainingQuantizer implements Quantizer {
     return new Result(int8, report);
   }
 
+  static Map<String, Float> DEBUG_SCALES;
+  static Map<String, double[]> DEBUG_MEANS;
+
+  /** The QDQ model for a set of targets (calibration done). */
+  private interface Quantize {
+    Model with(List<QuantTarget> targets);
+  }
+
+  private static boolean isConv(QuantTarget t) {
+    return t.node().opType().endsWith("Conv");
+  }
+
   /** Each active layer quantized alone, largest accuracy drop first (ties: lowest output cosine first). */
-  private static List<Sensitivity> sensitivity(Model model, List<QuantTarget> active, Map<String, Float> scales,
-      Threshold method, AccuracyMeasure measure, Progress progress) {
-    record Ranked(Sensitivity s, double cosine) {}
-    List<Ranked> out = new ArrayList<>();
+  private static List<Sensitivity> sensitivity(Quantize quantize, List<QuantTarget> active, AccuracyMeasure measure,
+      Progress progress) {
+    List<Sensitivity> out = new ArrayList<>();
     int i = 0;
     for (QuantTarget t : active) {
-      Model one = InsertQdq.apply(model, List.of(t), scales, method.label());
+      Model one = quantize.with(List.of(t));
       AccuracyMeasure.Outputs o = measure.outputs(one, Progress.NONE, "");
       double cos = o.outputs().stream().mapToDouble(OutputAccuracy::cosine).min().orElse(1);
-      out.add(new Ranked(new Sensitivity(t.name(), t.node().opType(), o.drop()), cos));
+      out.add(new Sensitivity(t.name(), t.node().opType(), o.drop(), cos));
       progress.update("sensitivity", ++i, active.size());
     }
-    out.sort((a, b) -> a.s().accuracyDrop() != b.s().accuracyDrop()
-        ? Double.compare(b.s().accuracyDrop(), a.s().accuracyDrop()) : Double.compare(a.cosine(), b.cosine()));
-    return out.stream().map(Ranked::s).toList();
+    out.sort((a, b) -> a.accuracyDrop() != b.accuracyDrop()
+        ? Double.compare(b.accuracyDrop(), a.accuracyDrop()) : Double.compare(a.cosine(), b.cosine()));
+    return out;
   }
 }
