@@ -131,8 +131,6 @@ public class PostTrainingQuantizer implements Quantizer {
     LOG.info("calibrated {} values on {} samples ({}) in {} ms", values.size(), samples.size(), method.label(),
         (System.nanoTime() - started) / 1_000_000);
 
-    DEBUG_SCALES = scales;
-    DEBUG_MEANS = means;
     AccuracyMeasure measure = new AccuracyMeasure(executor, model, measureOn);
     Quantize quantize = targets -> InsertQdq.apply(model, targets, scales, means, method.label());
     List<Sensitivity> ranking = List.of();
@@ -161,9 +159,6 @@ public class PostTrainingQuantizer implements Quantizer {
         measureOn.size(), figures.outputs(), layers, ranking, List.copyOf(keptFloat), figures.drop());
     return new Result(int8, report);
   }
-
-  static Map<String, Float> DEBUG_SCALES;
-  static Map<String, double[]> DEBUG_MEANS;
 
   /** The QDQ model for a set of targets (calibration done). */
   private interface Quantize {
