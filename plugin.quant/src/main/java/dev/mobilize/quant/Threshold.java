@@ -11,7 +11,8 @@ import java.util.Locale;
  *   <li>{@code minmax}: T = max|x|.</li>
  *   <li>{@code percentile}: T = the 99.99th percentile of |x|.</li>
  *   <li>{@code kl}: the T whose 128-level quantized distribution has the least KL divergence from
- *       the clipped one (ncnn2table's and TensorRT's entropy calibration).</li>
+ *       the clipped one (ncnn2table's and TensorRT's entropy calibration), but at least the 99.9th
+ *       percentile.</li>
  *   <li>{@code mse}: the T with the least expected squared error of quantize-dequantize.</li>
  * </ul>
  */
@@ -19,6 +20,11 @@ enum Threshold {
   KL, MINMAX, PERCENTILE, MSE;
 
   static final double PERCENTILE_VALUE = 99.99;
+  /**
+   * KL never clips more than 0.1% of the non-zero values: on discrete data (8-bit pixels scaled to
+   * [0, 1]) the divergence has spurious minima at the first spikes that would clip almost everything.
+   */
+  static final double KL_FLOOR_PERCENTILE = 99.9;
   private static final int LEVELS = 128;
 
   static Threshold parse(String name) {
@@ -43,7 +49,7 @@ enum Threshold {
     return switch (this) {
       case MINMAX -> h.absMax();
       case PERCENTILE -> percentile(h, PERCENTILE_VALUE);
-      case KL -> kl(h);
+      case KL -> Math.max(kl(h), percentile(h, KL_FLOOR_PERCENTILE));
       case MSE -> mse(h);
     };
   }
