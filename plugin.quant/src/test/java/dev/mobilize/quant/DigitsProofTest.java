@@ -109,8 +109,9 @@ class DigitsProofTest {
     long h = size(fp16, "fp16");
     System.out.printf("digits_cnn ONNX sizes: float %d, int8 %d (%.3fx), fp16 %d (%.3fx)%n", f, i, (double) i / f, h,
         (double) h / f);
-    assertTrue(i <= 0.3 * f, "int8 " + i + " vs float " + f);
-    assertTrue(h <= 0.55 * f, "fp16 " + h + " vs float " + f);
+    // a model of 25k weights: names and per-channel tables weigh (the large models' ratios are in ImageNetProofTest)
+    assertTrue(i <= 0.35 * f, "int8 " + i + " vs float " + f);
+    assertTrue(h <= 0.52 * f, "fp16 " + h + " vs float " + f);
     int[] fp = predictions(floatModel);
     int[] hp = predictions(fp16);
     assertTrue(accuracy(hp) >= accuracy(fp) - 0.003, "fp16 accuracy " + accuracy(hp));
