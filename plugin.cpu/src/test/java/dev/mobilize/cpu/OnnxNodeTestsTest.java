@@ -10,6 +10,7 @@ import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.ErrorCode;
 import dev.mobilize.service.MobilizeException;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

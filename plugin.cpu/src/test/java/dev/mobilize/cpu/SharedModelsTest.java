@@ -8,6 +8,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

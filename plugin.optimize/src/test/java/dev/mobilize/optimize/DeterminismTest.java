@@ -6,6 +6,7 @@ import dev.mobilize.ir.Model;
 import dev.mobilize.onnx.OnnxExporter;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

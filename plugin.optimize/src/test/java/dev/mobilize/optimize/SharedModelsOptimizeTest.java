@@ -15,6 +15,8 @@ import dev.mobilize.onnx.OnnxExporter;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PreparedModel;
+import dev.mobilize.testing.ReferenceData;
+import dev.mobilize.testing.SharedData;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,8 +93,8 @@ class SharedModelsOptimizeTest {
   private static void compare(String what, Path dir, Model m) throws Exception {
     try (PreparedModel p = new CpuGraphExecutor().prepare(m, Options.of(Map.of("threads", "2")))) {
       for (Path set : sets(dir)) {
-        Map<String, Tensor> in = SharedData.read(set, "input_", m.graph().inputs().stream().map(ValueInfo::name).toList());
-        Map<String, Tensor> ref = SharedData.read(set, "output_", m.graph().outputs().stream().map(ValueInfo::name).toList());
+        Map<String, Tensor> in = ReferenceData.read(set, "input_", m.graph().inputs().stream().map(ValueInfo::name).toList());
+        Map<String, Tensor> ref = ReferenceData.read(set, "output_", m.graph().outputs().stream().map(ValueInfo::name).toList());
         Map<String, Tensor> out = p.run(in);
         for (Map.Entry<String, Tensor> e : ref.entrySet()) {
           check(what + " " + set.getFileName() + " " + e.getKey(), e.getValue().toFloatArray(),
@@ -107,8 +109,8 @@ class SharedModelsOptimizeTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession s = env.createSession(files.get(0).toString(), new OrtSession.SessionOptions())) {
       for (Path set : sets(dir)) {
-        Map<String, Tensor> in = SharedData.read(set, "input_", m.graph().inputs().stream().map(ValueInfo::name).toList());
-        Map<String, Tensor> ref = SharedData.read(set, "output_", m.graph().outputs().stream().map(ValueInfo::name).toList());
+        Map<String, Tensor> in = ReferenceData.read(set, "input_", m.graph().inputs().stream().map(ValueInfo::name).toList());
+        Map<String, Tensor> ref = ReferenceData.read(set, "output_", m.graph().outputs().stream().map(ValueInfo::name).toList());
         Map<String, OnnxTensor> feed = new HashMap<>();
         for (Map.Entry<String, Tensor> e : in.entrySet()) {
           feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().toFloatArray()), e.getValue().dims()));
