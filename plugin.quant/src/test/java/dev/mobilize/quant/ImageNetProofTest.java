@@ -11,6 +11,7 @@ import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PreparedModel;
 import dev.mobilize.service.Quantizer;
+import dev.mobilize.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
