@@ -46,6 +46,9 @@ import org.osgi.service.component.annotations.Component;
     property = {"osgi.command.scope=mobilize", "osgi.command.function=convert"})
 public class ConvertCommand {
 
+  /** The default largest relative error of a conversion with half-precision weights. */
+  static final double FP16_TOLERANCE = 1e-2;
+
   private final BundleContext context;
   private final ModelFiles files;
   private final ServiceCatalog catalog;
@@ -73,11 +76,11 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
+      @Descriptor("store weights as half precision where the format can (ncnn, mnn); the default tolerance becomes 1e-2")
+          @Parameter(names = "--fp16", presentValue = "true", absentValue = "false") boolean fp16,
       @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
       @Descriptor("quantize to int8 (QDQ) with calibration data (--calib); prints an accuracy report")
           @Parameter(names = "--int8", presentValue = "true", absentValue = "false") boolean int8,
-      @Descriptor("store the weights as float16") @Parameter(names = "--fp16", presentValue = "true",
-          absentValue = "false") boolean fp16,
       @Descriptor("calibration data for --int8: a folder of images (.jpg, .png) or tensor files (.pb, .npy), or one"
           + " batch tensor file") @Parameter(names = "--calib", absentValue = "") String calib,
       @Descriptor("how activation ranges are chosen: kl (default), minmax, percentile or mse")
@@ -106,7 +109,7 @@ public class ConvertCommand {
     if (out.isEmpty()) {
       throw new IllegalArgumentException("give the output folder with --out");
     }
-    double tol = Verification.DEFAULT_TOLERANCE;
+    double tol = fp16 ? FP16_TOLERANCE : Verification.DEFAULT_TOLERANCE;
     if (!tolerance.isEmpty()) {
       try {
         tol = Double.parseDouble(tolerance);
@@ -139,6 +142,9 @@ public class ConvertCommand {
     options.put("int8", String.valueOf(int8));
     options.put("fp16", String.valueOf(fp16));
     quantOpts.forEach((k, v) -> options.put(k.replace('-', '_'), v));
+    // the ONNX exporter writes the IR as it is: there the weights become FLOAT16 in the graph itself
+    boolean fp16InGraph = fp16 && to.equals("onnx");
+    Options exportOptions = fp16 && !fp16InGraph ? Options.of(Map.of("fp16", "true")) : Options.NONE;
 
     ConvertReport report = new ConvertReport(loaded.file(), to, original.graph().nodes().size(), tol);
     Model result = original;
@@ -174,17 +180,17 @@ public class ConvertCommand {
       }
       result = q.model();
       report.quantized(q.report());
-    } else if (fp16) {
+    } else if (fp16InGraph) {
       Model optimized = result;
       result = catalog.firstOf(Quantizer.class, "the quantization plugin (dev.mobilize.quant)",
           z -> z.storeWeightsFloat16(optimized, Options.NONE));
       report.float16();
     }
-    // int8 and fp16 change the numbers on purpose: the written file is checked against the model it was written from
-    Model reference = int8 || fp16 ? result : original;
+    // int8 and fp16 weights in the graph change the numbers on purpose: the file is checked against that model
+    Model reference = int8 || fp16InGraph ? result : original;
     Model toWrite = result;
     List<Problem> problems = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
-        e -> e.check(toWrite, Options.NONE));
+        e -> e.check(toWrite, exportOptions));
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(source + ": cannot be written as " + to + " (" + problems.size()
           + " problem(s)):", problems);
@@ -197,7 +203,7 @@ public class ConvertCommand {
       staging = Files.createTempDirectory(outDir, ".mobilize-convert-");
       Path stage = staging;
       List<Path> written = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
-          e -> e.write(toWrite, stage, base, Options.NONE));
+          e -> e.write(toWrite, stage, base, exportOptions));
       for (Path f : written) {
         if (outDir.resolve(f.getFileName()).equals(source.toAbsolutePath().normalize())) {
           throw new IllegalArgumentException("the output " + outDir.resolve(f.getFileName())

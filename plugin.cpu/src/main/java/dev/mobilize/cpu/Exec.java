@@ -19,6 +19,7 @@ final class Exec {
   java.util.List<dev.mobilize.service.PreparedModel.NodeTiming> profile;
   private final Map<Integer, ArrayDeque<float[]>> freeFloats = new HashMap<>();
   private final Map<Integer, ArrayDeque<long[]>> freeLongs = new HashMap<>();
+  private final Map<Integer, ArrayDeque<byte[]>> freeBytes = new HashMap<>();
   private final IdentityHashMap<Object, Boolean> owned = new IdentityHashMap<>();
   private long liveBytes;
   private long peakBytes;
@@ -58,6 +59,18 @@ final class Exec {
     return a;
   }
 
+  /** A byte array of exactly {@code n} elements, with undefined contents (int8 tensors). */
+  byte[] bytes(int n) {
+    ArrayDeque<byte[]> q = freeBytes.get(n);
+    byte[] a = q == null ? null : q.poll();
+    if (a == null) {
+      a = new byte[n];
+      owned.put(a, Boolean.TRUE);
+    }
+    account(n);
+    return a;
+  }
+
   /** Scratch memory for a kernel: take with {@link #floats}, give back with this. */
   void release(Object array) {
     if (array == null || !owned.containsKey(array)) {
@@ -69,13 +82,17 @@ final class Exec {
     } else if (array instanceof long[] l) {
       freeLongs.computeIfAbsent(l.length, k -> new ArrayDeque<>()).push(l);
       liveBytes -= 8L * l.length;
+    } else if (array instanceof byte[] by) {
+      freeBytes.computeIfAbsent(by.length, k -> new ArrayDeque<>()).push(by);
+      liveBytes -= by.length;
     }
   }
 
   /** Forgets an array handed out earlier without reusing it (it leaves as a model output). */
   void disown(Object array) {
     if (array != null && owned.remove(array) != null) {
-      liveBytes -= array instanceof float[] f ? 4L * f.length : array instanceof long[] l ? 8L * l.length : 0;
+      liveBytes -= array instanceof float[] f ? 4L * f.length : array instanceof long[] l ? 8L * l.length
+          : array instanceof byte[] by ? by.length : 0;
     }
   }
 
@@ -95,6 +112,7 @@ final class Exec {
   void clear() {
     freeFloats.clear();
     freeLongs.clear();
+    freeBytes.clear();
     owned.clear();
     liveBytes = 0;
   }

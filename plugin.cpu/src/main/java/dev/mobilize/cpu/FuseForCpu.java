@@ -177,7 +177,7 @@ final class FuseForCpu {
   }
 
   /** The fused-activation attributes for an activation node, or null if it is not one. */
-  private static Attributes activation(Node n, Map<String, Tensor> consts) {
+  static Attributes activation(Node n, Map<String, Tensor> consts) {
     if (!n.domain().isEmpty()) {
       return null;
     }

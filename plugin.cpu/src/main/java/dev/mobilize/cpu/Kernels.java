@@ -160,5 +160,10 @@ final class Kernels {
       entry("MatMulInteger", new IntegerMatMul(false)),
       entry("QLinearMatMul", new IntegerMatMul(true)),
       entry("ConvInteger", new IntegerConv(false)),
-      entry("QLinearConv", new IntegerConv(true)));
+      entry("QLinearConv", new IntegerConv(true)),
+      // int8 kernels of QDQ graphs (FuseQdqForCpu)
+      entry("mobilize.Int8Conv", new Int8Conv()),
+      entry("mobilize.Int8Gemm", new Int8MatMul()),
+      entry("mobilize.QuantizeInt8", new QuantizeInt8()),
+      entry("mobilize.DequantizeInt8", new DequantizeInt8()));
 }

@@ -20,13 +20,24 @@ final class NdArray {
   final float[] f;
   final long[] l;
   final String[] s;
+  final byte[] b;
 
   private NdArray(DataType type, int[] shape, float[] f, long[] l, String[] s) {
+    this(type, shape, f, l, s, null);
+  }
+
+  private NdArray(DataType type, int[] shape, float[] f, long[] l, String[] s, byte[] b) {
     this.type = type;
     this.shape = shape;
     this.f = f;
     this.l = l;
     this.s = s;
+    this.b = b;
+  }
+
+  /** An int8 tensor held as bytes (only the int8 kernels and {@link #toTensor} read these). */
+  static NdArray ofBytes(int[] shape, byte[] data) {
+    return new NdArray(DataType.INT8, shape, null, null, null, data);
   }
 
   static NdArray ofFloats(DataType type, int[] shape, float[] data) {
@@ -51,17 +62,17 @@ final class NdArray {
 
   /** The same elements with another shape (shares the data). */
   NdArray reshape(int[] newShape) {
-    return new NdArray(type, newShape, f, l, s);
+    return new NdArray(type, newShape, f, l, s, b);
   }
 
   /** The same elements labelled with another type of the same storage kind (shares the data). */
   NdArray retype(DataType newType) {
-    return new NdArray(newType, shape, f, l, s);
+    return new NdArray(newType, shape, f, l, s, b);
   }
 
   /** The data array, whatever its kind. */
   Object data() {
-    return f != null ? f : l != null ? l : s;
+    return f != null ? f : l != null ? l : b != null ? b : s;
   }
 
   boolean isFloat() {
@@ -69,7 +80,7 @@ final class NdArray {
   }
 
   int size() {
-    return f != null ? f.length : l != null ? l.length : s.length;
+    return f != null ? f.length : l != null ? l.length : b != null ? b.length : s.length;
   }
 
   int rank() {
@@ -218,6 +229,10 @@ final class NdArray {
         }
       }
       case INT8, UINT8, BOOL -> {
+        if (this.b != null) {
+          b.put(0, this.b);
+          break;
+        }
         for (int i = 0; i < n; i++) {
           b.put(i, (byte) l[i]);
         }
@@ -229,6 +244,9 @@ final class NdArray {
 
   /** Rounds or wraps elements in place to what the element type can hold (after a kernel ran). */
   static void narrow(DataType type, float[] f, long[] l) {
+    if (f == null && l == null) {
+      return; // bytes hold int8 exactly
+    }
     switch (type) {
       case FLOAT16 -> {
         for (int i = 0; i < f.length; i++) {

@@ -323,6 +323,7 @@ final class FlatBuffers {
       while (n > 0 && slots[n - 1] == 0) {
         n--;
       }
+      grow((n + 2) * 2);
       for (int i = n - 1; i >= 0; i--) {
         putShort(slots[i] == 0 ? 0 : tableLoc - slots[i]);
       }

@@ -133,6 +133,7 @@ final class ImportContext {
     }
     return switch (type) {
       case MnnSchema.DT_FLOAT -> Tensor.ofFloats(dims, orEmpty(b.floats(7)));
+      case MnnSchema.DT_HALF -> Tensor.ofFloats(dims, Half.floats(b.has(3) ? b.bytes(3) : new byte[0]));
       case MnnSchema.DT_INT32 -> Tensor.ofInts(dims, b.has(5) ? b.ints(5) : new int[0]);
       case MnnSchema.DT_INT64 -> Tensor.ofLongs(dims, b.has(6) ? b.longs(6) : new long[0]);
       case MnnSchema.DT_UINT8, MnnSchema.DT_BOOL -> Tensor.of(type == MnnSchema.DT_BOOL ? DataType.BOOL : DataType.UINT8,

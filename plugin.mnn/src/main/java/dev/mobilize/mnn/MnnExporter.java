@@ -1,11 +1,9 @@
 package dev.mobilize.mnn;
 
-import dev.mobilize.ir.DataType;
 import dev.mobilize.ir.FusedOps;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
-import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.AtomicFiles;
 import dev.mobilize.service.ErrorCode;
@@ -25,7 +23,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Writes MNN models: {@code NAME.mnn}, a FlatBuffers {@code Net} with NCHW Input ops, Const ops for
  * the constants the ops read as tensors, and weights inside the convolution ops. Graph input and
- * output names are the tensor names.
+ * output names are the tensor names. Option {@code fp16=true} stores convolution weights and float
+ * constants as half (IDSTQuan type 3 and DT_HALF blobs, as MNNConvert --fp16 does).
  */
 @Component(service = ModelExporter.class, property = "mobilize.format=mnn")
 public final class MnnExporter implements ModelExporter {
@@ -47,14 +46,14 @@ public final class MnnExporter implements ModelExporter {
   @Override
   public List<Problem> check(Model model, Options options) {
     List<Problem> problems = new ArrayList<>();
-    ops(model.graph(), problems);
+    ops(model.graph(), half(options), problems);
     return problems;
   }
 
   @Override
   public List<Path> write(Model model, Path directory, String baseName, Options options) {
     List<Problem> problems = new ArrayList<>();
-    List<Op> ops = ops(model.graph(), problems);
+    List<Op> ops = ops(model.graph(), half(options), problems);
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(problems.size() + " node(s) cannot be written as MNN ops; nothing was "
           + "written", problems);
@@ -64,8 +63,13 @@ public final class MnnExporter implements ModelExporter {
     return List.of(file);
   }
 
+  /** Option {@code fp16}: weights and float constants stored as half, as MNNConvert --fp16 stores them. */
+  static boolean half(Options options) {
+    return options.getBoolean("fp16", false);
+  }
+
   /** The MNN ops for a graph; every node MNN cannot express is added to {@code problems}. */
-  static List<Op> ops(Graph g, List<Problem> problems) {
+  static List<Op> ops(Graph g, boolean half, List<Problem> problems) {
     List<Op> ops = new ArrayList<>();
     for (ValueInfo in : g.inputs()) {
       int[] dims = in.shape().hasRank()
@@ -86,7 +90,7 @@ public final class MnnExporter implements ModelExporter {
         return b.endTable();
       }));
     }
-    ExportContext ctx = new ExportContext(g, ops);
+    ExportContext ctx = new ExportContext(g, ops, half);
     for (Node n : g.nodes()) {
       MnnOpWriter w = MnnWriters.TABLE.get(n.opType());
       if (w == null) {
@@ -149,28 +153,5 @@ public final class MnnExporter implements ModelExporter {
     b.addOffset(MnnSchema.NET_TENSOR_NAME, tensorNames);
     b.addInt(MnnSchema.NET_TENSOR_NUMBER, index.size(), 0);
     return b.finish(b.endTable());
-  }
-
-  static int blob(FlatBuffers.Builder b, Tensor t) {
-    int[] dims = java.util.Arrays.stream(t.dims()).mapToInt(Math::toIntExact).toArray();
-    int d = b.ints(dims);
-    int data;
-    int type;
-    if (t.type() == DataType.FLOAT) {
-      data = b.floats(t.toFloatArray());
-      type = MnnSchema.DT_FLOAT;
-    } else if (t.type() == DataType.INT32 || t.type() == DataType.INT64) {
-      data = b.ints(java.util.Arrays.stream(t.toLongArray()).mapToInt(v -> (int) Math.max(Integer.MIN_VALUE,
-          Math.min(Integer.MAX_VALUE, v))).toArray());
-      type = MnnSchema.DT_INT32;
-    } else {
-      throw new IllegalArgumentException("constant of type " + t.type() + " has no MNN form here");
-    }
-    b.startTable(10);
-    b.addOffset(0, d);
-    b.addByte(1, MnnSchema.NCHW, 0);
-    b.addInt(2, type, MnnSchema.DT_FLOAT);
-    b.addOffset(type == MnnSchema.DT_FLOAT ? 7 : 5, data);
-    return b.endTable();
   }
 }

@@ -28,6 +28,11 @@ final class MnnReaders {
       entry("ReLU", MnnReaders::relu),
       entry("ReLU6", MnnReaders::relu6),
       entry("PReLU", MnnReaders::prelu),
+      entry("ELU", (p, c) -> c.node("Elu", List.of(c.in(0)), c.out(0),
+          Attributes.builder().set("alpha", p == null ? 0f : p.getFloat(0, 0f)).build())),
+      entry("Scale", MnnReaders::scale),
+      entry("Identity", (p, c) -> c.node("Identity", List.of(c.in(0)), c.out(0))),
+      entry("Cast", MnnReaders::cast),
       entry("BinaryOp", MnnReaders::binary),
       entry("Eltwise", MnnReaders::eltwise),
       entry("UnaryOp", MnnReaders::unary),
@@ -68,13 +73,13 @@ final class MnnReaders {
   /** Convolution2D: weight [oc, ic/group, kh, kw], pads [top, left, bottom, right], fused relu/relu6. */
   static void convolution(FlatBuffers.Table p, ImportContext c) {
     FlatBuffers.Table common = p.table(0);
-    if (p.has(3) || p.has(4) || p.has(6) || c.inputCount() > 1) {
-      throw new IllegalArgumentException("quantized, external or input-fed convolution weights are not read");
+    if (p.has(4) || p.has(6) || c.inputCount() > 1) {
+      throw new IllegalArgumentException("int8, external or input-fed convolution weights are not read");
     }
     int kx = common.getInt(2, 1);
     int ky = common.getInt(3, 1);
     int oc = common.getInt(10, 0);
-    float[] w = p.floats(1);
+    float[] w = p.has(3) ? halfWeights(p.table(3)) : p.floats(1);
     float[] b = p.floats(2);
     int icPerGroup = w.length / (oc * kx * ky);
     int group = Math.max(1, common.getInt(9, 1));
@@ -101,6 +106,15 @@ final class MnnReaders {
     } else if (relu) {
       c.node("Relu", List.of(y), c.out(0));
     }
+  }
+
+  /** IDSTQuan type 3: the weights as IEEE half in {@code buffer} (MNNConvert --fp16). */
+  private static float[] halfWeights(FlatBuffers.Table quan) {
+    int type = quan.getInt(2, 0);
+    if (type != 3) {
+      throw new IllegalArgumentException("quantized weights of IDSTQuan type " + type + " are not read (only 3, fp16)");
+    }
+    return Half.floats(quan.bytes(0));
   }
 
   /** padMode: CAFFE uses pads (or padX/padY), SAME is SAME_UPPER, VALID none. */
@@ -164,6 +178,39 @@ final class MnnReaders {
     float lo = p == null ? 0f : p.getFloat(0, 0f);
     float hi = p == null ? 6f : p.getFloat(1, 6f);
     clip(c, c.in(0), c.out(0), lo, hi);
+  }
+
+  /**
+   * Scale: y = x·s + b per channel (axis 1), as BatchNormalization with mean 0, variance 1 and
+   * epsilon 0, which holds for any rank.
+   */
+  static void scale(FlatBuffers.Table p, ImportContext c) {
+    if (p.has(3)) {
+      throw new IllegalArgumentException("Scale with external data is not read");
+    }
+    float[] s = p.floats(1);
+    float[] b = p.floats(2);
+    int n = s.length;
+    long[] dims = {n};
+    String x = c.in(0);
+    c.node("BatchNormalization", List.of(x,
+        c.constant(c.opName + "_scale", ImportContext.floats(dims, s)),
+        c.constant(c.opName + "_bias", ImportContext.floats(dims, b == null || b.length == 0 ? new float[n] : b)),
+        c.constant(c.opName + "_mean", ImportContext.floats(dims, new float[n])),
+        c.constant(c.opName + "_var", ImportContext.floats(dims, ones(n)))), c.out(0),
+        Attributes.builder().set("epsilon", 0f).build());
+  }
+
+  private static float[] ones(int n) {
+    float[] a = new float[n];
+    Arrays.fill(a, 1f);
+    return a;
+  }
+
+  /** Cast to dstT (MNN's int32 stands for ONNX's int64 too). */
+  static void cast(FlatBuffers.Table p, ImportContext c) {
+    int dst = p == null ? MnnSchema.DT_FLOAT : p.getInt(1, 0);
+    c.node("Cast", List.of(c.in(0)), c.out(0), Attributes.builder().set("to", ImportContext.type(dst).code()).build());
   }
 
   static void prelu(FlatBuffers.Table p, ImportContext c) {
@@ -428,20 +475,6 @@ final class MnnReaders {
       c.node("Squeeze", List.of(y, c.ints64(c.out(0) + "_axes", sq.stream().mapToLong(Long::longValue).toArray())),
           c.out(0));
     }
-  }
-
-  private static long[] iota(int n) {
-    long[] a = new long[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    return a;
-  }
-
-  private static long[] ones(int n) {
-    long[] a = new long[n];
-    Arrays.fill(a, 1);
-    return a;
   }
 
   static void gather(FlatBuffers.Table p, ImportContext c) {

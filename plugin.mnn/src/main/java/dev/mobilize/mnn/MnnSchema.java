@@ -150,4 +150,5 @@ final class MnnSchema {
   static final int DT_INT8 = 6;
   static final int DT_INT64 = 9;
   static final int DT_BOOL = 10;
+  static final int DT_HALF = 19;
 }

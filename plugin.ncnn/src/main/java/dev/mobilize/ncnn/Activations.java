@@ -74,6 +74,18 @@ final class Activations {
         yield l;
       }
       case "Elu" -> with(ctx.add("ELU", node, ins, outs), 0, param(p, 0, 1f));
+      case "Selu" -> {
+        NcnnLayer l = ctx.add("SELU", node, ins, outs);
+        l.params.set(0, param(p, 0, 1.6732632f)).set(1, param(p, 1, 1.050701f));
+        yield l;
+      }
+      case "Gelu" -> {
+        NcnnLayer l = ctx.add("GELU", node, ins, outs);
+        l.params.setIfNot(0, (int) param(p, 0, 0), 0);
+        yield l;
+      }
+      case "Erf" -> ctx.add("Erf", node, ins, outs);
+      case "Softplus" -> ctx.add("Softplus", node, ins, outs);
       default -> null;
     };
   }

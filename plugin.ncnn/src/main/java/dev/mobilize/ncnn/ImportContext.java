@@ -137,13 +137,17 @@ final class ImportContext {
     return vi.shape().toArray();
   }
 
-  /** Conv for mobilize.FusedConv, Gemm for mobilize.FusedGemm (without the activation); others unchanged. */
+  /** Conv for mobilize.FusedConv, ConvTranspose for mobilize.FusedConvTranspose, Gemm for mobilize.FusedGemm (without the activation); others unchanged. */
   static Node plain(Node n) {
     if (!n.domain().equals(Node.MOBILIZE_DOMAIN)) {
       return n;
     }
-    String base = n.opType().equals(dev.mobilize.ir.FusedOps.FUSED_CONV) ? "Conv"
-        : n.opType().equals(dev.mobilize.ir.FusedOps.FUSED_GEMM) ? "Gemm" : n.opType();
+    String base = switch (n.opType()) {
+      case dev.mobilize.ir.FusedOps.FUSED_CONV -> "Conv";
+      case dev.mobilize.ir.FusedOps.FUSED_CONV_TRANSPOSE -> "ConvTranspose";
+      case dev.mobilize.ir.FusedOps.FUSED_GEMM -> "Gemm";
+      default -> n.opType();
+    };
     return n.toBuilder().domain("").opType(base).attributes(n.attributes().toBuilder()
         .remove(dev.mobilize.ir.FusedOps.ACTIVATION).remove(dev.mobilize.ir.FusedOps.ACTIVATION_PARAMS).build()).build();
   }

@@ -26,15 +26,17 @@ final class ModelBin {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (NcnnLayer l : net.layers) {
       for (NcnnWeight w : l.weights) {
-        boolean fp16 = w.tagged() && storage == Storage.FP16;
-        int bytes = w.data().length * (fp16 ? 2 : 4);
+        boolean fp16 = w.tagged() && !w.int8() && storage == Storage.FP16;
+        int bytes = w.data().length * (w.int8() ? 1 : fp16 ? 2 : 4);
         int padded = (bytes + 3) / 4 * 4;
         ByteBuffer b = ByteBuffer.allocate((w.tagged() ? 4 : 0) + padded).order(ByteOrder.LITTLE_ENDIAN);
         if (w.tagged()) {
-          b.putInt(fp16 ? TAG_FP16 : TAG_FP32);
+          b.putInt(w.int8() ? TAG_INT8 : fp16 ? TAG_FP16 : TAG_FP32);
         }
         for (float v : w.data()) {
-          if (fp16) {
+          if (w.int8()) {
+            b.put((byte) v);
+          } else if (fp16) {
             b.putShort(Half.fromFloat(v));
           } else {
             b.putFloat(v);

@@ -4,7 +4,7 @@ import dev.mobilize.ir.Attributes;
 import dev.mobilize.ir.Tensor;
 import java.util.List;
 
-/** ReLU (slope: LeakyRelu), Clip, Sigmoid, TanH, Mish, Swish, HardSigmoid, HardSwish, ELU, SELU. */
+/** ReLU (slope: LeakyRelu), Clip, Sigmoid, TanH, Mish, Swish, HardSigmoid, HardSwish, ELU, SELU, GELU, Erf, Softplus. */
 final class NcnnActivationReader implements NcnnLayerReader {
 
   private final String type;
@@ -46,6 +46,12 @@ final class NcnnActivationReader implements NcnnLayerReader {
         ctx.node("Mul", List.of(x, s), out, Attributes.EMPTY);
       }
       case "ELU" -> ctx.node("Elu", List.of(x), out, Attributes.builder().set("alpha", p.getFloat(0, 0.1f)).build());
+      case "SELU" -> ctx.node("Selu", List.of(x), out, Attributes.builder().set("alpha", p.getFloat(0, 1.6732632f))
+          .set("gamma", p.getFloat(1, 1.050701f)).build());
+      case "GELU" -> ctx.node("Gelu", List.of(x), out, Attributes.builder()
+          .set("approximate", p.getInt(0, 0) != 0 ? "tanh" : "none").build());
+      case "Erf" -> ctx.node("Erf", List.of(x), out, Attributes.EMPTY);
+      case "Softplus" -> ctx.node("Softplus", List.of(x), out, Attributes.EMPTY);
       default -> throw new IllegalStateException("no activation " + type);
     }
   }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Elementwise activations as ncnn's own layers: Relu → ReLU, LeakyRelu → ReLU(slope), Clip, Sigmoid,
- * Tanh → TanH, HardSigmoid, HardSwish, Mish, Elu → ELU.
+ * Tanh → TanH, HardSigmoid, HardSwish, Mish, Elu → ELU, Selu → SELU, Gelu → GELU (tanh
+ * approximation: 0=1), Erf, Softplus.
  */
 final class NcnnActivationWriter implements NcnnLayerWriter {
 
@@ -16,6 +17,8 @@ final class NcnnActivationWriter implements NcnnLayerWriter {
     float[] params = switch (node.opType()) {
       case "LeakyRelu" -> new float[] {a.getFloat("alpha", 0.01f)};
       case "Elu" -> new float[] {a.getFloat("alpha", 1f)};
+      case "Selu" -> new float[] {a.getFloat("alpha", 1.67326319217681884765625f), a.getFloat("gamma", 1.05070102214813232421875f)};
+      case "Gelu" -> new float[] {a.getString("approximate", "none").equals("tanh") ? 1 : 0};
       case "HardSigmoid" -> new float[] {a.getFloat("alpha", 0.2f), a.getFloat("beta", 0.5f)};
       case "Clip" -> new float[] {clipBound(node, ctx, 1, -Float.MAX_VALUE), clipBound(node, ctx, 2, Float.MAX_VALUE)};
       default -> new float[0];

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * ONNX Conv and mobilize.FusedConv (2-D) as Convolution (group 1) or ConvolutionDepthWise (any
  * other group), with bias and fused activation. Weights {@code [O, I/g, kh, kw]} are stored in the
- * same order; pads are explicit (auto_pad is resolved from the static shapes).
+ * same order; pads are explicit (auto_pad is resolved from the static shapes). A node that
+ * {@link LowerQdqToInt8} marked is written in int8 (int8_scale_term 2, or 1 per group).
  */
 final class NcnnConvWriter implements NcnnLayerWriter {
 
@@ -39,9 +40,27 @@ final class NcnnConvWriter implements NcnnLayerWriter {
     if (group != 1) {
       p.set(7, (int) group);
     }
-    l.taggedWeight(w.toFloatArray());
+    Int8Weights q = Int8Weights.of(node);
+    float[] scales = null;
+    if (q != null) {
+      scales = group == 1 ? q.channelScales((int) wd[0]) : q.groupScales((int) group, (int) (wd[0] / group));
+      if (scales == null) {
+        Int8Weights.writtenInFloat(node, "ncnn has one weight scale per group and the channels of a group differ");
+      }
+    }
+    if (scales != null) {
+      l.int8Weight(q.weight());
+    } else {
+      l.taggedWeight(w.toFloatArray());
+    }
     if (bias) {
       l.rawWeight(ctx.requireConstant(node, 2, "the bias").toFloatArray());
+    }
+    if (scales != null) {
+      // ncnn2int8: Convolution 8=2 (per output channel), ConvolutionDepthWise 8=1 (per group)
+      p.set(8, group == 1 ? 2 : 1);
+      l.rawWeight(Int8Weights.inverse(scales));
+      q.addInputScale(l);
     }
     Activations.fuse(node, l, ctx);
   }

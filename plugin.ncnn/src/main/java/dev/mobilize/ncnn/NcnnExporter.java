@@ -55,7 +55,7 @@ public final class NcnnExporter implements ModelExporter {
 
   @Override
   public Set<String> expresses() {
-    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_GEMM);
+    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_CONV_TRANSPOSE, FusedOps.FUSED_GEMM);
   }
 
   @Override
@@ -143,16 +143,21 @@ public final class NcnnExporter implements ModelExporter {
     NcnnNet net = ctx.net;
     dropRedundantReshapes(net, g);
     insertSplits(net);
+    FuseRequantize.apply(net);
     return net;
   }
 
-  /** A Reshape read only by a Reshape, Flatten or InnerProduct changes nothing they compute: skip it. */
+  /**
+   * A Reshape or Flatten read only by a Reshape, Flatten or InnerProduct changes nothing they
+   * compute (InnerProduct flattens its input): skip it, as ncnnoptimize drops the Flatten after a
+   * global pooling.
+   */
   static void dropRedundantReshapes(NcnnNet net, Graph g) {
     boolean changed = true;
     while (changed) {
       changed = false;
       for (NcnnLayer r : net.layers) {
-        if (!r.type.equals("Reshape") || r.outputs.size() != 1) {
+        if (!r.type.equals("Reshape") && !r.type.equals("Flatten") || r.outputs.size() != 1) {
           continue;
         }
         String out = r.outputs.get(0);

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Gemm, mobilize.FusedGemm and MatMul with a constant 2-D B on a {@code [1, K]} input as
  * InnerProduct: {@code y = act(x · Wᵀ + b)} with {@code W = alpha·(transB ? B : Bᵀ)} of shape
- * {@code [N, K]} and {@code b = beta·C}.
+ * {@code [N, K]} and {@code b = beta·C}. A node that {@link LowerQdqToInt8} marked is written in
+ * int8 (int8_scale_term 2, per-output scales).
  */
 final class NcnnInnerProductWriter implements NcnnLayerWriter {
 
@@ -43,7 +44,24 @@ final class NcnnInnerProductWriter implements NcnnLayerWriter {
     NcnnLayer l = ctx.add("InnerProduct", node, List.of(ctx.blob(node.input(0), 2)), List.of(node.output(0)));
     boolean bias = !matmul && node.hasInput(2);
     l.params.set(0, n).setIfNot(1, bias ? 1 : 0, 0).set(2, n * k);
-    l.taggedWeight(w);
+    Int8Weights q = Int8Weights.of(node);
+    if (q != null && alpha != 1f) {
+      Int8Weights.writtenInFloat(node, "alpha is " + alpha);
+      q = null;
+    }
+    if (q != null) {
+      // the int8 weight in ncnn's [N, K] order, as w above
+      float[] qv = q.weight();
+      float[] wq = new float[n * k];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < k; j++) {
+          wq[i * k + j] = transB ? qv[i * k + j] : qv[j * n + i];
+        }
+      }
+      l.int8Weight(wq);
+    } else {
+      l.taggedWeight(w);
+    }
     if (bias) {
       Tensor c = ctx.requireConstant(node, 2, "C");
       float[] cv = c.toFloatArray();
@@ -56,6 +74,11 @@ final class NcnnInnerProductWriter implements NcnnLayerWriter {
         bias2[i] = beta * cv[cv.length == 1 ? 0 : i];
       }
       l.rawWeight(bias2);
+    }
+    if (q != null) {
+      l.params.set(8, 2);
+      l.rawWeight(Int8Weights.inverse(q.channelScales(n)));
+      q.addInputScale(l);
     }
     Activations.fuse(node, l, ctx);
   }

@@ -15,6 +15,8 @@ final class NcnnLayer {
   final List<String> outputs;
   final NcnnParams params = new NcnnParams();
   final List<NcnnWeight> weights = new ArrayList<>();
+  /** For an int8 Convolution/ConvolutionDepthWise/InnerProduct: ncnn's bottom_blob_int8_scale (1 / input scale), else 0. */
+  float int8InputScale;
 
   NcnnLayer(String type, String name, List<String> inputs, List<String> outputs) {
     this.type = type;
@@ -26,6 +28,12 @@ final class NcnnLayer {
   /** Adds a weight that ncnn reads with a storage tag (type 0: fp32, fp16 or int8 by the tag). */
   NcnnLayer taggedWeight(float[] data) {
     weights.add(new NcnnWeight(data, true));
+    return this;
+  }
+
+  /** Adds a tagged weight stored as int8 (its values are integers in [-127, 127]). */
+  NcnnLayer int8Weight(float[] data) {
+    weights.add(new NcnnWeight(data, true, true));
     return this;
   }
 

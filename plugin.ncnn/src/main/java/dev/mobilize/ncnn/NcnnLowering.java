@@ -28,10 +28,12 @@ final class NcnnLowering {
   NcnnLowering(ModelInspector inspector, GraphExecutor executor) {
     this.inspector = inspector;
     this.passes = List.of(
+        new LowerQdqToInt8(),             // first: constant folding would dequantize int8 weights
         new DropIdentities(),
         new FoldShapeSubgraphs(executor), // needs shapes; turns Shape chains into constants
         new DropIdentities(),             // Casts that folding left as copies
-        new RecognizeShuffleChannel());   // after folding: its Reshapes are static then
+        new RecognizeShuffleChannel(),    // after folding: its Reshapes are static then
+        new RecognizeGroupNorm());        // likewise
   }
 
   Model lower(Model model, Options options) {

@@ -18,6 +18,9 @@ final class NcnnMatMulWriter implements NcnnLayerWriter {
       return;
     }
     int rank = ctx.rank(node.output(0));
+    if (Int8Weights.of(node) != null) {
+      Int8Weights.writtenInFloat(node, "ncnn's MatMul layer has no int8 form");
+    }
     if (rank < 3) {
       throw new CannotExpress("MatMul of rank " + rank + " without a constant B has no ncnn form");
     }

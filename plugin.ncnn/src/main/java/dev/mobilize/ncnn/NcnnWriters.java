@@ -15,6 +15,11 @@ final class NcnnWriters {
   static final Map<String, NcnnLayerWriter> TABLE = Map.ofEntries(
       entry("Conv", new NcnnConvWriter()),
       entry("mobilize.FusedConv", new NcnnConvWriter()),
+      entry("ConvTranspose", new NcnnDeconvWriter()),
+      entry("mobilize.FusedConvTranspose", new NcnnDeconvWriter()),
+      entry("Resize", new NcnnInterpWriter()),
+      entry("Pad", new NcnnPaddingWriter()),
+      entry("LayerNormalization", new NcnnLayerNormWriter()),
       entry("Gemm", new NcnnInnerProductWriter()),
       entry("mobilize.FusedGemm", new NcnnInnerProductWriter()),
       entry("MatMul", new NcnnMatMulWriter()),
@@ -40,6 +45,12 @@ final class NcnnWriters {
       entry("HardSwish", new NcnnActivationWriter()),
       entry("Mish", new NcnnActivationWriter()),
       entry("Elu", new NcnnActivationWriter()),
+      entry("Selu", new NcnnActivationWriter()),
+      entry("Gelu", new NcnnActivationWriter()),
+      entry("Erf", new NcnnActivationWriter()),
+      entry("Softplus", new NcnnActivationWriter()),
+      entry("DepthToSpace", new NcnnPixelShuffleWriter()),
+      entry("LRN", new NcnnLrnWriter()),
       entry("PRelu", new NcnnPReluWriter()),
       entry("Abs", new NcnnUnaryOpWriter(0)),
       entry("Neg", new NcnnUnaryOpWriter(1)),
@@ -70,7 +81,8 @@ final class NcnnWriters {
       entry("ReduceL2", new NcnnReductionWriter(8)),
       entry("ReduceLogSum", new NcnnReductionWriter(9)),
       entry("ReduceLogSumExp", new NcnnReductionWriter(10)),
-      entry("ncnn.ShuffleChannel", new NcnnShuffleChannelWriter()));
+      entry("ncnn.ShuffleChannel", new NcnnShuffleChannelWriter()),
+      entry("ncnn.GroupNorm", new NcnnGroupNormWriter()));
 
   /** The table key of a node: its op type, prefixed with its domain outside the ONNX domain. */
   static String key(dev.mobilize.ir.Node node) {

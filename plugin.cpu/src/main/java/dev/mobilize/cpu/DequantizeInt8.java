@@ -1,0 +1,29 @@
+package dev.mobilize.cpu;
+
+import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.Node;
+
+/**
+ * {@code mobilize.DequantizeInt8(x_q, scale)}: DequantizeLinear of an int8 tensor with a scalar scale
+ * and zero point 0 ({@code x_q * scale}) that reads the bytes the int8 kernels write
+ * ({@link FuseQdqForCpu}).
+ */
+final class DequantizeInt8 implements Kernel {
+
+  @Override
+  public Step bind(Node node, Binding binding) {
+    return (in, ex) -> {
+      byte[] x = Int8Tensors.bytes(in[0]);
+      NdArray scale = in[1];
+      float s = scale.f[0];
+      float[] o = ex.floats(x.length);
+      ex.parallel.forRange(x.length, 16384, (a, b) -> {
+        for (int i = a; i < b; i++) {
+          o[i] = x[i] * s;
+        }
+      });
+      return new NdArray[] {NdArray.ofFloats(scale.type == DataType.UNDEFINED ? DataType.FLOAT : scale.type,
+          in[0].shape, o)};
+    };
+  }
+}

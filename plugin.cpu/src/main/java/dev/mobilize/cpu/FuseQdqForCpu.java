@@ -1,0 +1,306 @@
+package dev.mobilize.cpu;
+
+import dev.mobilize.ir.Attributes;
+import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Node;
+import dev.mobilize.ir.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepare-time rewrite of QDQ graphs (docs/QUANTIZATION.md) to int8 kernels, private to the executor:
+ * <ol>
+ *   <li>{@code Q(act(Conv|FusedConv(DQ(x_q), DQ(W_q), DQ(B_q))))} becomes
+ *       {@code mobilize.Int8Conv(x_q, x_scale, W_q, W_scale, B_q, y_scale)} ({@link Int8Conv}), and
+ *       Gemm, FusedGemm and MatMul with a constant weight become {@code mobilize.Int8Gemm}
+ *       ({@link Int8MatMul}). Conditions: int8 activations with scalar scales and zero point 0, int8
+ *       weights in [-127, 127] with per-output-channel (or scalar) scales and zero points 0, an int32
+ *       bias whose scale is exactly {@code x_scale * W_scale}, the float result read only by the
+ *       activation and the QuantizeLinear, and the int8 result read only by DequantizeLinear nodes
+ *       (or a graph output). The activation is one FuseForCpu fuses (Relu, Clip, LeakyRelu, ...).
+ *   <li>A QuantizeLinear whose int8 result feeds only int8 kernels and DequantizeLinear nodes becomes
+ *       {@code mobilize.QuantizeInt8}; a DequantizeLinear of an int8 kernel's result becomes
+ *       {@code mobilize.DequantizeInt8}. Int8 tensors between these nodes are held as bytes, so
+ *       consecutive int8 kernels pass them on without a float round trip.
+ *   <li>DequantizeLinear nodes nobody reads any more are dropped.
+ * </ol>
+ * Anything else (other QDQ forms, uint8, non-zero zero points) stays as it is and runs op by op.
+ */
+final class FuseQdqForCpu {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FuseQdqForCpu.class);
+  static final String INT8_CONV = "Int8Conv";
+  static final String INT8_GEMM = "Int8Gemm";
+
+  private final Graph graph;
+  private final Map<String, Tensor> consts = new HashMap<>();
+  private final Map<String, Node> producer = new HashMap<>();
+  private final Map<String, List<Node>> consumers = new HashMap<>();
+  private final Set<String> graphOutputs = new HashSet<>();
+
+  private FuseQdqForCpu(Graph g) {
+    this.graph = g;
+    consts.putAll(g.initializers());
+    for (Node n : g.nodes()) {
+      if (n.opType().equals("Constant") && n.domain().isEmpty() && n.attributes().has("value")) {
+        consts.put(n.output(0), n.attributes().tensor("value"));
+      }
+      n.outputs().forEach(o -> producer.put(o, n));
+      n.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
+    }
+    g.outputs().forEach(v -> graphOutputs.add(v.name()));
+  }
+
+  static Graph apply(Graph g) {
+    if (g.nodes().stream().noneMatch(n -> n.opType().equals("DequantizeLinear") && n.domain().isEmpty())) {
+      return g;
+    }
+    return new FuseQdqForCpu(g).rewrite();
+  }
+
+  private Graph rewrite() {
+    List<Node> nodes = new ArrayList<>(graph.nodes());
+    Map<Node, Integer> index = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      index.put(nodes.get(i), i);
+    }
+    Set<String> int8Values = new HashSet<>();
+    int fused = 0;
+    for (Node n : graph.nodes()) {
+      List<Node> chain = new ArrayList<>();
+      Node op = int8Op(n, chain);
+      if (op == null) {
+        continue;
+      }
+      for (Node old : chain) {
+        nodes.set(index.get(old), null);
+      }
+      nodes.set(index.get(chain.get(chain.size() - 1)), op);
+      int8Values.add(op.output(0));
+      fused++;
+    }
+    if (fused == 0) {
+      return graph;
+    }
+    List<Node> kept = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n != null) {
+        kept.add(n);
+      }
+    }
+    kept = dropUnreadDequantize(kept);
+    kept = useBytes(kept, int8Values);
+    LOG.debug("graph '{}': {} quantized ops run as int8 kernels", graph.name(), fused);
+    return graph.toBuilder().nodes(kept).build();
+  }
+
+  /** The int8 node for a quantized op {@code n}, with the nodes it replaces in {@code chain} (op, act, Q), or null. */
+  private Node int8Op(Node n, List<Node> chain) {
+    boolean mobilize = n.domain().equals(Node.MOBILIZE_DOMAIN);
+    if (!n.domain().isEmpty() && !mobilize) {
+      return null;
+    }
+    String kind = switch (n.opType()) {
+      case "Conv" -> mobilize ? null : INT8_CONV;
+      case "FusedConv" -> mobilize && n.inputs().size() <= 3 ? INT8_CONV : null;
+      case "Gemm", "MatMul" -> mobilize ? null : INT8_GEMM;
+      case "FusedGemm" -> mobilize ? INT8_GEMM : null;
+      default -> null;
+    };
+    if (kind == null || n.inputs().size() < 2 || n.outputs().size() != 1) {
+      return null;
+    }
+    boolean transB = n.attributes().getInt("transB", 0) != 0;
+    if (kind.equals(INT8_GEMM) && (n.attributes().getInt("transA", 0) != 0
+        || n.attributes().getFloat("alpha", 1f) != 1f || n.attributes().getFloat("beta", 1f) != 1f)) {
+      return null;
+    }
+    Node dx = activationDq(n.input(0));
+    Node dw = dq(n.input(1));
+    if (dx == null || dw == null) {
+      return null;
+    }
+    Tensor w = consts.get(dw.input(0));
+    Tensor ws = consts.get(dw.input(1));
+    int wRank = kind.equals(INT8_CONV) ? 4 : 2;
+    if (w == null || w.type() != DataType.INT8 || w.rank() != wRank || ws == null || ws.type() != DataType.FLOAT
+        || !zeros(dw, 2, DataType.INT8)) {
+      return null;
+    }
+    int m = (int) (kind.equals(INT8_CONV) || transB ? w.dims()[0] : w.dims()[1]);
+    int axis = kind.equals(INT8_CONV) || transB ? 0 : 1;
+    long axisAttr = dw.attributes().getInt("axis", 1);
+    if (ws.numElements() != 1 && (ws.numElements() != m || ws.rank() != 1 || (axisAttr + wRank) % wRank != axis)) {
+      return null;
+    }
+    for (long v : w.toLongArray()) {
+      if (v == -128) {
+        return null; // the vector kernel adds two products in 16 bits, which needs |w| <= 127
+      }
+    }
+    float xs = consts.get(dx.input(1)).toFloatArray()[0];
+    float[] wScale = ws.toFloatArray();
+    String bias = "";
+    if (n.hasInput(2)) {
+      Node db = dq(n.input(2));
+      if (db == null || !validBias(db, m, xs, wScale)) {
+        return null;
+      }
+      bias = db.input(0);
+    }
+    // the activation: fused into the op, or the single reader of its result
+    Attributes.Builder attrs = n.attributes().toBuilder();
+    Node tail = n;
+    if (!n.attributes().has("activation") && !graphOutputs.contains(n.output(0))) {
+      List<Node> readers = consumers.getOrDefault(n.output(0), List.of());
+      Attributes act = readers.size() == 1 ? FuseForCpu.activation(readers.get(0), consts) : null;
+      if (act != null) {
+        act.asMap().forEach(attrs::set);
+        tail = readers.get(0);
+      }
+    }
+    if (graphOutputs.contains(tail.output(0))) {
+      return null;
+    }
+    List<Node> readers = consumers.getOrDefault(tail.output(0), List.of());
+    if (tail != n && graphOutputs.contains(n.output(0)) || readers.size() != 1) {
+      return null;
+    }
+    Node q = readers.get(0);
+    if (!isOp(q, "QuantizeLinear") || !scalarFloat(q.input(1)) || !q.hasInput(2) || !zeros(q, 2, DataType.INT8)
+        || consts.get(q.input(2)).numElements() != 1 || q.outputs().size() != 1) {
+      return null;
+    }
+    for (Node r : consumers.getOrDefault(q.output(0), List.of())) {
+      if (!isScalarDq(r)) {
+        return null;
+      }
+    }
+    chain.add(n);
+    if (tail != n) {
+      chain.add(tail);
+    }
+    chain.add(q);
+    if (kind.equals(INT8_GEMM)) {
+      Attributes.Builder g = Attributes.builder().set("transB", transB ? 1L : 0L);
+      Attributes built = attrs.build();
+      built.get("activation").ifPresent(a -> g.set("activation", a));
+      built.get("activation_params").ifPresent(a -> g.set("activation_params", a));
+      attrs = g;
+    }
+    return Node.builder(kind).domain(Node.MOBILIZE_DOMAIN).name(n.name())
+        .inputs(dx.input(0), dx.input(1), dw.input(0), dw.input(1), bias, q.input(1))
+        .outputs(q.output(0)).attributes(attrs.build()).build();
+  }
+
+  /** The DequantizeLinear producing {@code value}, or null. */
+  private Node dq(String value) {
+    Node p = producer.get(value);
+    return isOp(p, "DequantizeLinear") ? p : null;
+  }
+
+  /** A DequantizeLinear of an int8 activation: scalar float scale, int8 zero point 0. */
+  private Node activationDq(String value) {
+    Node p = dq(value);
+    return p != null && isScalarDq(p) && p.hasInput(2) ? p : null;
+  }
+
+  private boolean isScalarDq(Node p) {
+    return isOp(p, "DequantizeLinear") && scalarFloat(p.input(1))
+        && (!p.hasInput(2) || zeros(p, 2, DataType.INT8) && consts.get(p.input(2)).numElements() == 1);
+  }
+
+  private boolean validBias(Node db, int m, float xs, float[] ws) {
+    Tensor b = consts.get(db.input(0));
+    Tensor bs = consts.get(db.input(1));
+    if (b == null || b.type() != DataType.INT32 || b.rank() != 1 || b.numElements() != m || bs == null
+        || bs.type() != DataType.FLOAT || !zeros(db, 2, DataType.INT32)) {
+      return false;
+    }
+    float[] s = bs.toFloatArray();
+    if (s.length != m && s.length != 1) {
+      return false;
+    }
+    for (int c = 0; c < m; c++) {
+      // the bias adds into the int32 sum only when its scale is the sum's scale
+      if (s[s.length == 1 ? 0 : c] != xs * ws[ws.length == 1 ? 0 : c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Input {@code i} of {@code n} is absent, or a constant of {@code type} whose values are all 0. */
+  private boolean zeros(Node n, int i, DataType type) {
+    if (!n.hasInput(i)) {
+      return type != DataType.INT8 || !n.opType().equals("QuantizeLinear");
+    }
+    Tensor t = consts.get(n.input(i));
+    if (t == null || t.type() != type) {
+      return false;
+    }
+    for (long v : t.toLongArray()) {
+      if (v != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean scalarFloat(String value) {
+    Tensor t = consts.get(value);
+    return t != null && t.type() == DataType.FLOAT && t.numElements() == 1;
+  }
+
+  private static boolean isOp(Node n, String op) {
+    return n != null && n.domain().isEmpty() && n.opType().equals(op);
+  }
+
+  private List<Node> dropUnreadDequantize(List<Node> nodes) {
+    Set<String> read = new HashSet<>(graphOutputs);
+    nodes.forEach(n -> read.addAll(n.inputs()));
+    List<Node> out = new ArrayList<>();
+    for (Node n : nodes) {
+      if (!isOp(n, "DequantizeLinear") || read.contains(n.output(0))) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Turns Q and DQ nodes next to int8 kernels into their byte forms (see the class comment). */
+  private List<Node> useBytes(List<Node> nodes, Set<String> int8Values) {
+    Map<String, List<Node>> readers = new HashMap<>();
+    nodes.forEach(n -> n.inputs().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n)));
+    Set<String> bytes = new HashSet<>(int8Values);
+    List<Node> out = new ArrayList<>();
+    for (Node node : nodes) {
+      Node n = node;
+      if (isOp(n, "QuantizeLinear") && n.outputs().size() == 1 && scalarFloat(n.input(1)) && n.hasInput(2)
+          && zeros(n, 2, DataType.INT8) && consts.get(n.input(2)).numElements() == 1
+          && readers.getOrDefault(n.output(0), List.of()).stream().allMatch(r -> isScalarDq(r)
+              || isInt8Op(r) && r.input(0).equals(node.output(0)) && !r.inputs().subList(1, r.inputs().size())
+                  .contains(node.output(0)))) {
+        bytes.add(n.output(0));
+        n = Node.builder("QuantizeInt8").domain(Node.MOBILIZE_DOMAIN).name(n.name())
+            .inputs(n.input(0), n.input(1)).outputs(n.output(0)).build();
+      } else if (isScalarDq(n) && bytes.contains(n.input(0))) {
+        n = Node.builder("DequantizeInt8").domain(Node.MOBILIZE_DOMAIN).name(n.name())
+            .inputs(n.input(0), n.input(1)).outputs(n.output(0)).build();
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  private static boolean isInt8Op(Node n) {
+    return n.domain().equals(Node.MOBILIZE_DOMAIN) && (n.opType().equals(INT8_CONV) || n.opType().equals(INT8_GEMM));
+  }
+}

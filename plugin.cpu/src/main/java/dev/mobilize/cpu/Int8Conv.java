@@ -1,0 +1,129 @@
+package dev.mobilize.cpu;
+
+import dev.mobilize.ir.Node;
+
+/**
+ * {@code mobilize.Int8Conv(x_q, x_scale, W_q, W_scale, B_q, y_scale)}: a 2-D convolution on int8
+ * tensors, made by {@link FuseQdqForCpu} from {@code Q(act(Conv(DQ(x_q), DQ(W_q), DQ(B_q))))}. Attributes
+ * are Conv's plus the fused activation ({@code activation}, {@code activation_params}).
+ * {@code int32 acc = B_q[c] + sum x_q * W_q}, then {@link Requantize} to int8 with
+ * {@code x_scale * W_scale[c] / y_scale}. Depthwise convolutions run on {@link Int8Depthwise}, the
+ * others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns (1x1 convolutions with unit
+ * stride read the input directly). Weights are packed once, when the node is prepared.
+ */
+final class Int8Conv implements Kernel {
+
+  @Override
+  public Step bind(Node node, Binding binding) {
+    NdArray xScale = binding.constant(1);
+    NdArray w = binding.constant(2);
+    NdArray wScale = binding.constant(3);
+    NdArray b = node.hasInput(4) ? binding.constant(4) : null;
+    NdArray yScale = binding.constant(5);
+    if (xScale == null || w == null || wScale == null || yScale == null || node.hasInput(4) && b == null
+        || w.rank() != 4) {
+      throw new IllegalStateException(node.describe() + ": scales, weights and bias must be constant, weights 4-D");
+    }
+    int m = w.dim(0);
+    int cg = w.dim(1);
+    int kh = w.dim(2);
+    int kw = w.dim(3);
+    int group = (int) node.attributes().getInt("group", 1);
+    int mg = m / group;
+    int k = cg * kh * kw;
+    byte[] wb = Int8Tensors.bytes(w);
+    int[] bias = b == null ? null : Int8Tensors.ints(b);
+    Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, m), yScale.f[0], Activation.of(node));
+    ConvGeometry geo = new ConvGeometry(node);
+    boolean depthwise = cg == 1 && group == m;
+    Int8Depthwise dw = depthwise ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
+    int[] wp = depthwise ? null : Int8Gemm.packA(wb, 0, m, k);
+    short[][] packed = new short[1][];
+    int[][][] planes = new int[1][][];
+    return (in, ex) -> {
+      NdArray x = in[0];
+      if (x.rank() != 4 || x.dim(1) != cg * group) {
+        throw Broadcast.error(node, "input " + x.shapeString() + " does not fit weights [" + m + "," + cg + ","
+            + kh + "," + kw + "] with group " + group);
+      }
+      byte[] xb = Int8Tensors.bytes(x);
+      int n = x.dim(0);
+      int c = x.dim(1);
+      int h = x.dim(2);
+      int wd = x.dim(3);
+      ConvGeometry.Window win = geo.resolve(new int[] {h, wd}, new int[] {kh, kw});
+      int oh = win.out[0];
+      int ow = win.out[1];
+      int cols = oh * ow;
+      byte[] out = ex.bytes(n * m * cols);
+      if (depthwise) {
+        if (planes[0] == null) {
+          planes[0] = new int[ex.parallel.threads()][];
+        }
+        dw.run(Int8Gemm.VECTOR, xb, n, h, wd, win, out, ex.parallel, planes[0]);
+        return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
+      }
+      int need = 2 * Int8Gemm.pairs(k) * Int8Gemm.paddedColumns(cols);
+      if (packed[0] == null || packed[0].length < need) {
+        packed[0] = new short[need];
+      }
+      short[] bp = packed[0];
+      boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
+          && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
+      for (int i = 0; i < n; i++) {
+        for (int g = 0; g < group; g++) {
+          int xOff = (i * c + g * cg) * h * wd;
+          if (direct) {
+            Int8Gemm.packB(xb, xOff, h * wd, cg, cols, bp, ex.parallel);
+          } else {
+            im2col(xb, xOff, cg, h, wd, kh, kw, win, bp, ex.parallel);
+          }
+          Int8Gemm.gemm(Int8Gemm.VECTOR, wp, g * mg, mg, k, bp, cols, bias, rq, out, (i * m + g * mg) * cols,
+              ex.parallel);
+        }
+      }
+      return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
+    };
+  }
+
+  /** The im2col matrix ({@code k = (ci * kh + ky) * kw + kx} by output position) in the packed layout. */
+  static void im2col(byte[] x, int xOff, int cg, int h, int w, int kh, int kw, ConvGeometry.Window win, short[] bp,
+      Parallel par) {
+    int k = cg * kh * kw;
+    int kp = Int8Gemm.pairs(k);
+    int oh = win.out[0];
+    int ow = win.out[1];
+    int np = Int8Gemm.paddedColumns(oh * ow);
+    par.forRange(2 * kp, 8, (r0, r1) -> {
+      for (int r = r0; r < r1; r++) {
+        int base = (r / 2) * np * 2 + (r & 1);
+        if (r >= k) {
+          for (int j = 0; j < oh * ow; j++) {
+            bp[base + 2 * j] = 0;
+          }
+          continue;
+        }
+        int ci = r / (kh * kw);
+        int ky = r / kw % kh;
+        int kx = r % kw;
+        int src = xOff + ci * h * w;
+        for (int oy = 0; oy < oh; oy++) {
+          int iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
+          int o = base + 2 * oy * ow;
+          if (iy < 0 || iy >= h) {
+            for (int ox = 0; ox < ow; ox++) {
+              bp[o + 2 * ox] = 0;
+            }
+            continue;
+          }
+          int row = src + iy * w;
+          int ix = -win.padBegin[1] + kx * win.dilation[1];
+          int sx = win.stride[1];
+          for (int ox = 0; ox < ow; ox++, ix += sx) {
+            bp[o + 2 * ox] = ix >= 0 && ix < w ? x[row + ix] : 0;
+          }
+        }
+      }
+    });
+  }
+}

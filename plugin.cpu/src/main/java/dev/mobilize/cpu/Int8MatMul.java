@@ -1,0 +1,72 @@
+package dev.mobilize.cpu;
+
+import dev.mobilize.ir.Node;
+
+/**
+ * {@code mobilize.Int8Gemm(x_q, x_scale, W_q, W_scale, B_q, y_scale) {transB}}: Gemm or MatMul with a
+ * constant weight on int8 tensors, made by {@link FuseQdqForCpu}. {@code x} is {@code [..., K]},
+ * {@code W} is {@code [N, K]} ({@code transB=1}) or {@code [K, N]}, the result {@code [..., N]}:
+ * {@code y_q[r][j] = requantize(B_q[j] + sum_k x_q[r][k] W_q[j][k])} per output column {@code j}.
+ * Computed as the int8 GEMM {@code W x^T} with the weights packed once.
+ */
+final class Int8MatMul implements Kernel {
+
+  @Override
+  public Step bind(Node node, Binding binding) {
+    NdArray xScale = binding.constant(1);
+    NdArray w = binding.constant(2);
+    NdArray wScale = binding.constant(3);
+    NdArray b = node.hasInput(4) ? binding.constant(4) : null;
+    NdArray yScale = binding.constant(5);
+    if (xScale == null || w == null || wScale == null || yScale == null || node.hasInput(4) && b == null
+        || w.rank() != 2) {
+      throw new IllegalStateException(node.describe() + ": scales, weights and bias must be constant, weights 2-D");
+    }
+    boolean transB = node.attributes().getInt("transB", 0) != 0;
+    int n = transB ? w.dim(0) : w.dim(1);
+    int k = transB ? w.dim(1) : w.dim(0);
+    byte[] wb = Int8Tensors.bytes(w);
+    if (!transB) {
+      byte[] t = new byte[wb.length];
+      for (int i = 0; i < k; i++) {
+        for (int j = 0; j < n; j++) {
+          t[j * k + i] = wb[i * n + j];
+        }
+      }
+      wb = t;
+    }
+    int[] wp = Int8Gemm.packA(wb, 0, n, k);
+    int[] bias = b == null ? null : Int8Tensors.ints(b);
+    Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, n), yScale.f[0], Activation.of(node));
+    return (in, ex) -> {
+      NdArray x = in[0];
+      if (x.rank() < 1 || x.dim(-1) != k) {
+        throw Broadcast.error(node, "input " + x.shapeString() + " does not have " + k + " columns");
+      }
+      byte[] xb = Int8Tensors.bytes(x);
+      int rows = x.size() / k;
+      int np = Int8Gemm.paddedColumns(rows);
+      short[] bp = new short[2 * Int8Gemm.pairs(k) * np];
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < k; i++) {
+          bp[(i / 2 * np + r) * 2 + (i & 1)] = xb[r * k + i];
+        }
+      }
+      int[] shape = x.shape.clone();
+      shape[shape.length - 1] = n;
+      byte[] out = ex.bytes(rows * n);
+      if (rows == 1) {
+        Int8Gemm.gemm(Int8Gemm.VECTOR, wp, 0, n, k, bp, 1, bias, rq, out, 0, ex.parallel);
+      } else {
+        byte[] t = new byte[rows * n];
+        Int8Gemm.gemm(Int8Gemm.VECTOR, wp, 0, n, k, bp, rows, bias, rq, t, 0, ex.parallel);
+        for (int j = 0; j < n; j++) {
+          for (int r = 0; r < rows; r++) {
+            out[r * n + j] = t[j * rows + r];
+          }
+        }
+      }
+      return new NdArray[] {NdArray.ofBytes(shape, out)};
+    };
+  }
+}

@@ -1,0 +1,163 @@
+package dev.mobilize.cpu;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The int8 kernels of {@link Int8Gemm} and {@link Int8Depthwise} on the Vector API; loaded only when
+ * {@code jdk.incubator.vector} is present. Results equal the scalar kernels bit for bit.
+ *
+ * <p>GEMM: a vector of packed X holds, per column, two consecutive k as adjacent 16-bit lanes; it is
+ * multiplied by the broadcast weight pair of a row and added to the product of the next pair, still
+ * in 16 bits (two int8 products fit). Seen as 32-bit lanes, each lane holds {@code hi << 16 | lo} of
+ * one column; it is accumulated as {@code sumHi += lane >> 16} and {@code sumAll += lane ^ 0x8000}
+ * (the low half biased to unsigned), from which {@code sum lo = sumAll - sumHi << 16 - 32768 * steps}
+ * exactly, in wrapping 32-bit arithmetic. Vectors never cross a call that may not be inlined (sums go
+ * through a small int array), and helper calls inside loops are avoided: C2 otherwise boxes them.
+ */
+final class VectorInt8 {
+
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, I.vectorShape());
+  private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, I.vectorShape());
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(I.vectorBitSize() / 4));
+  static final int L = I.length();
+  /** Adding and subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer, half to even. */
+  private static final float MAGIC = 12582912f;
+
+  private VectorInt8() {}
+
+  static boolean probe() {
+    return L >= 4 && IntVector.zero(I).add(1).reduceLanes(VectorOperators.ADD) == L && B.length() == L;
+  }
+
+  /** See {@link Int8Gemm#block}. */
+  static void block(int[] wp, int row0, int kp, short[] bp, int np, int r0, int r1, int j0, int j1, int n,
+      int[] bias, Requantize rq, byte[] out, int outOff) {
+    int[] acc = new int[4 * L];
+    int r = r0;
+    for (; r + 4 <= r1; r += 4) {
+      int c = row0 + r;
+      for (int j = j0; j < j1; j += L) {
+        kernel4(wp, c * kp, kp, bp, 2 * j, 2 * np, acc);
+        int valid = Math.min(L, j1 - j);
+        for (int i = 0; i < 4; i++) {
+          int add = -32768 * (kp / 2) + (bias == null ? 0 : bias[c + i]);
+          requantize(acc, i * L, add, c + i, rq, valid, out, outOff + (r + i) * n + j);
+        }
+      }
+    }
+    for (; r < r1; r++) {
+      int c = row0 + r;
+      for (int j = j0; j < j1; j += L) {
+        kernel1(wp, c * kp, kp, bp, 2 * j, 2 * np, acc);
+        requantize(acc, 0, -32768 * (kp / 2) + (bias == null ? 0 : bias[c]), c, rq, Math.min(L, j1 - j), out,
+            outOff + r * n + j);
+      }
+    }
+  }
+
+  /**
+   * Four rows of packed W (from {@code wo}, rows {@code kp} apart) times one vector of columns of
+   * packed X (from {@code bo}, pairs {@code step} apart): {@code acc[i * L ..]} gets {@code sumAll - sumHi << 16
+   * + sumHi} of row i (the caller adds {@code -32768 * kp / 2}).
+   */
+  private static void kernel4(int[] wp, int wo, int kp, short[] bp, int bo, int step, int[] acc) {
+    IntVector sh = IntVector.broadcast(I, 16);
+    IntVector flip = IntVector.broadcast(I, 0x8000);
+    IntVector h0 = IntVector.zero(I);
+    IntVector h1 = h0;
+    IntVector h2 = h0;
+    IntVector h3 = h0;
+    IntVector a0 = h0;
+    IntVector a1 = h0;
+    IntVector a2 = h0;
+    IntVector a3 = h0;
+    int w1 = wo + kp;
+    int w2 = w1 + kp;
+    int w3 = w2 + kp;
+    for (int p = 0; p < kp; p += 2, bo += 2 * step) {
+      ShortVector b0 = ShortVector.fromArray(S, bp, bo);
+      ShortVector b1 = ShortVector.fromArray(S, bp, bo + step);
+      IntVector s0 = b0.mul(IntVector.broadcast(I, wp[wo + p]).reinterpretAsShorts())
+          .add(b1.mul(IntVector.broadcast(I, wp[wo + p + 1]).reinterpretAsShorts())).reinterpretAsInts();
+      IntVector s1 = b0.mul(IntVector.broadcast(I, wp[w1 + p]).reinterpretAsShorts())
+          .add(b1.mul(IntVector.broadcast(I, wp[w1 + p + 1]).reinterpretAsShorts())).reinterpretAsInts();
+      IntVector s2 = b0.mul(IntVector.broadcast(I, wp[w2 + p]).reinterpretAsShorts())
+          .add(b1.mul(IntVector.broadcast(I, wp[w2 + p + 1]).reinterpretAsShorts())).reinterpretAsInts();
+      IntVector s3 = b0.mul(IntVector.broadcast(I, wp[w3 + p]).reinterpretAsShorts())
+          .add(b1.mul(IntVector.broadcast(I, wp[w3 + p + 1]).reinterpretAsShorts())).reinterpretAsInts();
+      h0 = h0.add(s0.lanewise(VectorOperators.ASHR, sh));
+      h1 = h1.add(s1.lanewise(VectorOperators.ASHR, sh));
+      h2 = h2.add(s2.lanewise(VectorOperators.ASHR, sh));
+      h3 = h3.add(s3.lanewise(VectorOperators.ASHR, sh));
+      a0 = a0.add(s0.lanewise(VectorOperators.XOR, flip));
+      a1 = a1.add(s1.lanewise(VectorOperators.XOR, flip));
+      a2 = a2.add(s2.lanewise(VectorOperators.XOR, flip));
+      a3 = a3.add(s3.lanewise(VectorOperators.XOR, flip));
+    }
+    a0.sub(h0.lanewise(VectorOperators.LSHL, sh)).add(h0).intoArray(acc, 0);
+    a1.sub(h1.lanewise(VectorOperators.LSHL, sh)).add(h1).intoArray(acc, L);
+    a2.sub(h2.lanewise(VectorOperators.LSHL, sh)).add(h2).intoArray(acc, 2 * L);
+    a3.sub(h3.lanewise(VectorOperators.LSHL, sh)).add(h3).intoArray(acc, 3 * L);
+  }
+
+  /** One row of packed W times one vector of columns, into {@code acc[0 .. L)} (see {@link #kernel4}). */
+  private static void kernel1(int[] wp, int wo, int kp, short[] bp, int bo, int step, int[] acc) {
+    IntVector sh = IntVector.broadcast(I, 16);
+    IntVector flip = IntVector.broadcast(I, 0x8000);
+    IntVector h = IntVector.zero(I);
+    IntVector a = h;
+    for (int p = 0; p < kp; p += 2, bo += 2 * step) {
+      ShortVector b0 = ShortVector.fromArray(S, bp, bo);
+      ShortVector b1 = ShortVector.fromArray(S, bp, bo + step);
+      IntVector s = b0.mul(IntVector.broadcast(I, wp[wo + p]).reinterpretAsShorts())
+          .add(b1.mul(IntVector.broadcast(I, wp[wo + p + 1]).reinterpretAsShorts())).reinterpretAsInts();
+      h = h.add(s.lanewise(VectorOperators.ASHR, sh));
+      a = a.add(s.lanewise(VectorOperators.XOR, flip));
+    }
+    a.sub(h.lanewise(VectorOperators.LSHL, sh)).add(h).intoArray(acc, 0);
+  }
+
+  /**
+   * Requantizes {@code acc[off .. off + L) + add} (channel {@code c}) and stores the first
+   * {@code valid} as bytes at {@code out[o ..]}. (Storing the lanes one by one instead costs 30 times
+   * more: the stores wait for the vector store to the int array.)
+   */
+  static void requantize(int[] acc, int off, int add, int c, Requantize rq, int valid, byte[] out, int o) {
+    if (rq.post != null || valid < L) {
+      for (int i = 0; i < valid; i++) {
+        out[o + i] = (byte) rq.apply(acc[off + i] + add, c);
+      }
+      return;
+    }
+    IntVector s = IntVector.fromArray(I, acc, off).add(IntVector.broadcast(I, add));
+    FloatVector v = ((FloatVector) s.convert(VectorOperators.I2F, 0)).mul(FloatVector.broadcast(F, rq.mult[c]));
+    // beyond +-256 the final clamp to int8 decides alone; inside it the magic constant rounds exactly
+    v = v.max(FloatVector.broadcast(F, -256f)).min(FloatVector.broadcast(F, 256f))
+        .add(FloatVector.broadcast(F, MAGIC)).sub(FloatVector.broadcast(F, MAGIC));
+    IntVector q = ((IntVector) v.convert(VectorOperators.F2I, 0)).max(IntVector.broadcast(I, rq.lo))
+        .min(IntVector.broadcast(I, rq.hi));
+    q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+  }
+
+  /**
+   * Depthwise sums over a run: {@code sums[so + p] = bias + sum over taps of w[wo + t] * plane[p + tapOff[t]]}
+   * for {@code p} in {@code [0, run)}, a whole vector at a time (the plane has a vector of slack).
+   */
+  static void depthwise(int[] plane, int[] tapOff, int[] w, int wo, int run, int bias, int[] sums, int so) {
+    IntVector b = IntVector.broadcast(I, bias);
+    for (int p = 0; p < run; p += L) {
+      IntVector sum = b;
+      for (int t = 0; t < tapOff.length; t++) {
+        sum = sum.add(IntVector.fromArray(I, plane, p + tapOff[t]).mul(w[wo + t]));
+      }
+      sum.intoArray(sums, so + p);
+    }
+  }
+}
