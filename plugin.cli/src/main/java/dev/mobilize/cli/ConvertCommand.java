@@ -76,8 +76,12 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
-      @Descriptor("store weights as half precision where the format can (ncnn, mnn); the default tolerance becomes 1e-2")
+      @Descriptor("store weights as half precision where the format can (ncnn, mnn, tnn, mace); the default tolerance becomes 1e-2")
           @Parameter(names = "--fp16", presentValue = "true", absentValue = "false") boolean fp16,
+      @Descriptor("replace op and internal tensor names by opaque ids, the mapping written beside (mace)")
+          @Parameter(names = "--obfuscate", presentValue = "true", absentValue = "false") boolean obfuscate,
+      @Descriptor("write the model as C/C++ source to compile into the app (ncnn, mace)")
+          @Parameter(names = "--embed", presentValue = "true", absentValue = "false") boolean embed,
       @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
       @Descriptor("quantize to int8 (QDQ) with calibration data (--calib); prints an accuracy report")
           @Parameter(names = "--int8", presentValue = "true", absentValue = "false") boolean int8,
@@ -144,7 +148,18 @@ public class ConvertCommand {
     quantOpts.forEach((k, v) -> options.put(k.replace('-', '_'), v));
     // the ONNX exporter writes the IR as it is: there the weights become FLOAT16 in the graph itself
     boolean fp16InGraph = fp16 && to.equals("onnx");
-    Options exportOptions = fp16 && !fp16InGraph ? Options.of(Map.of("fp16", "true")) : Options.NONE;
+    Map<String, String> exportOpts = new LinkedHashMap<>();
+    if (fp16 && !fp16InGraph) {
+      exportOpts.put("fp16", "true");
+    }
+    if (obfuscate) {
+      exportOpts.put("obfuscate", "true");
+    }
+    if (embed) {
+      exportOpts.put("embed", "true");
+    }
+    options.putAll(exportOpts);
+    Options exportOptions = Options.of(exportOpts);
 
     ConvertReport report = new ConvertReport(loaded.file(), to, original.graph().nodes().size(), tol);
     Model result = original;

@@ -19,11 +19,16 @@ final class ExportContext {
   final long opset;
   final TnnNet net = new TnnNet();
   final Map<String, String> aliases = new HashMap<>();
+  /** The convolutions written in int8, by their conv node's first output. */
+  final Map<String, Int8Convs.Int8Conv> int8;
+  /** Outputs of nodes already written as part of another layer (an activation fused into an int8 conv). */
+  final Set<String> written = new HashSet<>();
   private final Set<String> names = new HashSet<>();
 
-  ExportContext(Graph graph, long opset) {
+  ExportContext(Graph graph, long opset, Map<String, Int8Convs.Int8Conv> int8) {
     this.graph = graph;
     this.opset = opset;
+    this.int8 = int8;
     for (ValueInfo v : graph.inputs()) {
       names.add(v.name());
     }

@@ -17,8 +17,11 @@ final class ImportContext {
   final Map<String, Tensor> initializers = new LinkedHashMap<>();
   private final Set<String> taken = new HashSet<>();
   TnnNet.Layer layer;
+  /** Per-tensor int8 scales of blobs (the BlobScale resources). */
+  final Map<String, Float> blobScales;
 
   ImportContext(TnnNet net) {
+    this.blobScales = net.blobScales;
     for (TnnNet.Input in : net.inputs) {
       taken.add(in.name());
     }

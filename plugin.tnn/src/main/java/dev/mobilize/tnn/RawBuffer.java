@@ -94,6 +94,14 @@ record RawBuffer(int dataType, int[] dims, byte[] bytes) {
     };
   }
 
+  static RawBuffer ints(int[] dims, int[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : values) {
+      b.putInt(v);
+    }
+    return new RawBuffer(INT32, dims, b.array());
+  }
+
   static RawBuffer floats(int[] dims, float[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : values) {

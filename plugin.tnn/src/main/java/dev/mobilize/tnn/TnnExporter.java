@@ -27,15 +27,22 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes TNN models: {@code NAME.tnnproto} (text) and {@code NAME.tnnmodel} (fp32 resources), v2
  * format as TNN's onnx2tnn writes them. Graph input and output names are the blob names. Shapes
  * must be static (option {@code input-shape}, {@code x:1,3,224,224}; a symbolic batch becomes 1);
  * constant subgraphs (Constant, Shape of static values, ops on constants) are folded first.
+ * Option {@code fp16} stores the weights as half ({@link HalfWeights}). In QDQ graphs the convolutions
+ * of the int8 pattern ({@link Int8Convs}) become QuantizedConvolution layers with BlobScale resources;
+ * the other QuantizeLinear/DequantizeLinear are written in float, with a warning.
  */
 @Component(service = ModelExporter.class, property = "mobilize.format=tnn")
 public final class TnnExporter implements ModelExporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TnnExporter.class);
 
   private final ModelInspector inspector;
   private final GraphExecutor executor;
@@ -76,6 +83,15 @@ public final class TnnExporter implements ModelExporter {
       throw MobilizeException.ofProblems(problems.size() + " problem(s): the model cannot be written as TNN "
           + "layers; nothing was written", problems);
     }
+    if (options.getBoolean("fp16", false)) {
+      HalfWeights.apply(net);
+    }
+    if (!net.floatQdq.isEmpty()) {
+      LOG.warn("{}: {} QuantizeLinear/DequantizeLinear node(s) written in float (TNN int8 layers are not written "
+          + "yet), so the TNN model computes the float model: {}", baseName, net.floatQdq.size(),
+          String.join(", ", net.floatQdq.subList(0, Math.min(10, net.floatQdq.size())))
+          + (net.floatQdq.size() > 10 ? ", ..." : ""));
+    }
     Path proto = directory.resolve(baseName + ".tnnproto");
     Path bin = directory.resolve(baseName + ".tnnmodel");
     AtomicFiles.write(proto, TnnProto.write(net).getBytes(StandardCharsets.UTF_8));
@@ -86,14 +102,17 @@ public final class TnnExporter implements ModelExporter {
   /** The TNN net of a model; everything TNN cannot express goes to {@code problems}, all at once. */
   TnnNet build(Model model, Options options, List<Problem> problems) {
     Model m;
+    Map<String, Int8Convs.Int8Conv> int8;
     try {
-      m = fold(infer(withInputShapes(model, TnnImporter.inputShapes(options.get("input-shape", "")))));
+      Model typed = infer(withInputShapes(model, TnnImporter.inputShapes(options.get("input-shape", ""))));
+      int8 = Int8Convs.find(typed.graph());
+      m = fold(typed);
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
       return new TnnNet();
     }
     Graph g = m.graph();
-    ExportContext ctx = new ExportContext(g, m.opset());
+    ExportContext ctx = new ExportContext(g, m.opset(), int8);
     for (ValueInfo in : g.inputs()) {
       checkName(in.name(), problems);
       long[] d = in.shape().staticDims().orElse(null);
@@ -109,6 +128,9 @@ public final class TnnExporter implements ModelExporter {
       ctx.net.inputs.add(new TnnNet.Input(in.name(), dims, RawBuffer.FLOAT));
     }
     for (Node n : g.nodes()) {
+      if (ctx.written.contains(n.output(0))) {
+        continue;
+      }
       for (String o : n.outputs()) {
         checkName(o, problems);
       }

@@ -39,6 +39,10 @@ final class TnnModelFile {
         b.getInt(); // type id; the type name decides
         String type = string(b);
         String name = string(b);
+        if (type.equals("BlobScale")) {
+          blobScale(name, b, net);
+          continue;
+        }
         net.resources.put(name, new TnnResource(type, resource(type, name, b)));
       }
       if (b.remaining() >= 4) {
@@ -54,10 +58,36 @@ final class TnnModelFile {
     }
   }
 
+  /** BlobScale: zero points (int8; older files: none), scales, bias; one scale per blob is read. */
+  private static void blobScale(String name, ByteBuffer b, TnnNet net) {
+    RawBuffer first = raw(b);
+    RawBuffer scale = first.dataType() == RawBuffer.INT8 ? raw(b) : first;
+    RawBuffer zero = first.dataType() == RawBuffer.INT8 ? first : RawBuffer.EMPTY;
+    raw(b); // bias
+    if (scale.count() != 1 || zero.count() > 1 || zero.count() == 1 && zero.bytes()[0] != 0) {
+      throw new IllegalArgumentException("BlobScale '" + name + "' has " + scale.count() + " scales and zero points "
+          + "that are not 0; only one scale per blob with zero point 0 is read");
+    }
+    String blob = name.endsWith(TnnNet.BLOB_SCALE_SUFFIX)
+        ? name.substring(0, name.length() - TnnNet.BLOB_SCALE_SUFFIX.length()) : name;
+    net.blobScales.put(blob, scale.floats()[0]);
+  }
+
   private static List<RawBuffer> resource(String type, String layer, ByteBuffer b) {
     List<RawBuffer> out = new ArrayList<>();
     switch (type) {
-      case "Convolution", "Scale" -> {
+      case "QuantizedConvolution" -> {
+        string(b);
+        int hasBias = b.getInt();
+        out.add(raw(b));
+        out.add(hasBias != 0 ? raw(b) : RawBuffer.EMPTY);
+        RawBuffer first = raw(b);
+        boolean withZero = first.dataType() == RawBuffer.INT8;
+        out.add(withZero ? first : new RawBuffer(RawBuffer.INT8, new int[] {first.count()}, new byte[first.count()]));
+        out.add(withZero ? raw(b) : first);
+        return out;
+      }
+      case "Convolution", "Deconvolution", "Scale" -> {
         string(b); // layer name again
         int hasBias = b.getInt();
         out.add(raw(b));
@@ -70,14 +100,24 @@ final class TnnModelFile {
         out.add(raw(b));
         out.add(raw(b));
       }
-      case "BatchNormCxx" -> {
+      case "BatchNormCxx", "InstBatchNormCxx" -> {
         out.add(raw(b));
         out.add(raw(b));
       }
-      case "Add", "Sub", "Mul", "Div", "MatMul" -> out.add(raw(b));
+      case "PReLU" -> {
+        string(b);
+        out.add(raw(b));
+      }
+      case "Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "MatMul" -> out.add(raw(b));
+      case "Gather" -> {
+        out.add(b.getInt() == 1 ? raw(b) : RawBuffer.EMPTY);
+        out.add(b.getInt() == 1 ? raw(b) : RawBuffer.EMPTY);
+        return out;
+      }
       default -> throw new IllegalArgumentException("layer '" + layer + "' has a resource of type " + type
-          + ", which the TNN importer does not read; it reads Convolution, InnerProduct, BatchNormCxx, Scale, "
-          + "Add, Sub, Mul, Div and MatMul resources");
+          + ", which the TNN importer does not read; it reads Convolution, Deconvolution, InnerProduct, "
+          + "BatchNormCxx, InstBatchNormCxx, Scale, PReLU, Add, Sub, Mul, Div, Maximum, Minimum, MatMul and "
+          + "Gather resources");
     }
     for (RawBuffer r : out) {
       if (r.dataType() != RawBuffer.FLOAT && r.dataType() != RawBuffer.HALF) {
@@ -134,22 +174,47 @@ final class TnnModelFile {
 
   // ---- writing
 
-  /** The .tnnmodel of {@code net} (v2): resources in layer order, then the constant map when there is one. */
+  /**
+   * The .tnnmodel of {@code net} (v2): resources in layer order, a quantized layer's blob scales
+   * around its resource (inputs first, then outputs, each blob once, as TNN's model_packer orders
+   * them), then the constant map when there is one.
+   */
   static byte[] write(TnnNet net) {
+    List<String> names = new ArrayList<>();
+    java.util.Set<String> scaled = new java.util.HashSet<>();
+    for (TnnNet.Layer l : net.layers) {
+      boolean quantized = l.type.startsWith("Quantized");
+      if (quantized) {
+        l.inputs.stream().filter(net.blobScales::containsKey).filter(scaled::add).forEach(x -> names.add("@" + x));
+      }
+      if (net.resources.containsKey(l.name)) {
+        names.add(l.name);
+      }
+      if (quantized) {
+        l.outputs.stream().filter(net.blobScales::containsKey).filter(scaled::add).forEach(x -> names.add("@" + x));
+      }
+    }
     Out o = new Out();
     o.putInt(TnnNet.MAGIC_V2);
-    o.putInt(net.resources.size());
-    for (TnnNet.Layer l : net.layers) {
-      TnnResource r = net.resources.get(l.name);
-      if (r == null) {
+    o.putInt(names.size());
+    for (String name : names) {
+      if (name.startsWith("@")) {
+        String blob = name.substring(1);
+        o.putInt(LayerTypes.id("BlobScale"));
+        o.putString("BlobScale");
+        o.putString(blob + TnnNet.BLOB_SCALE_SUFFIX);
+        o.putRaw(new RawBuffer(RawBuffer.INT8, new int[] {1}, new byte[1]));
+        o.putRaw(RawBuffer.floats(new int[] {1}, new float[] {net.blobScales.get(blob)}));
+        o.putRaw(RawBuffer.ints(new int[] {1}, new int[1]));
         continue;
       }
+      TnnResource r = net.resources.get(name);
       o.putInt(LayerTypes.id(r.type()));
       o.putString(r.type());
-      o.putString(l.name);
+      o.putString(name);
       switch (r.type()) {
-        case "Convolution", "Scale" -> {
-          o.putString(l.name);
+        case "Convolution", "Deconvolution", "Scale" -> {
+          o.putString(name);
           boolean bias = r.buffers().size() > 1 && !r.buffer(1).isEmpty();
           o.putInt(bias ? 1 : 0);
           o.putRaw(r.buffer(0));
@@ -157,16 +222,39 @@ final class TnnModelFile {
             o.putRaw(r.buffer(1));
           }
         }
+        case "QuantizedConvolution" -> {
+          o.putString(name);
+          boolean bias = !r.buffer(1).isEmpty();
+          o.putInt(bias ? 1 : 0);
+          o.putRaw(r.buffer(0));
+          if (bias) {
+            o.putRaw(r.buffer(1));
+          }
+          o.putRaw(r.buffer(2));
+          o.putRaw(r.buffer(3));
+        }
         case "InnerProduct" -> {
-          o.putString(l.name);
+          o.putString(name);
           o.putRaw(r.buffer(0));
           o.putRaw(r.buffer(1));
         }
-        case "BatchNormCxx" -> {
+        case "BatchNormCxx", "InstBatchNormCxx" -> {
           o.putRaw(r.buffer(0));
           o.putRaw(r.buffer(1));
         }
-        case "Add", "Sub", "Mul", "Div", "MatMul" -> o.putRaw(r.buffer(0));
+        case "PReLU" -> {
+          o.putString(name);
+          o.putRaw(r.buffer(0));
+        }
+        case "Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "MatMul" -> o.putRaw(r.buffer(0));
+        case "Gather" -> {
+          for (int i = 0; i < 2; i++) {
+            o.putInt(r.buffer(i).isEmpty() ? 0 : 1);
+            if (!r.buffer(i).isEmpty()) {
+              o.putRaw(r.buffer(i));
+            }
+          }
+        }
         default -> throw new IllegalStateException("no resource layout for " + r.type());
       }
     }

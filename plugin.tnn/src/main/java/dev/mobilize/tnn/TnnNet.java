@@ -50,6 +50,12 @@ final class TnnNet {
   final List<Layer> layers = new ArrayList<>();
   /** Resources by layer name, in the order of the layers. */
   final Map<String, TnnResource> resources = new LinkedHashMap<>();
+  /** The suffix of the BlobScale resource of a blob in the .tnnmodel. */
+  static final String BLOB_SCALE_SUFFIX = "_scale_data_";
+  /** Per-tensor int8 scales of blobs (BlobScale resources), by blob name. */
+  final Map<String, Float> blobScales = new LinkedHashMap<>();
+  /** QuantizeLinear/DequantizeLinear nodes the exporter wrote in float (not part of the files). */
+  final List<String> floatQdq = new ArrayList<>();
   /** Constant blobs (the constant map at the end of the .tnnmodel). */
   final Map<String, RawBuffer> constants = new LinkedHashMap<>();
 }

@@ -44,7 +44,37 @@ final class TnnWriters {
       entry("Split", TnnWriters::split),
       entry("MatMul", TnnWriters::matMul),
       entry("ReduceMean", TnnWriters::reduceMean),
+      entry("ReduceSum", StructureWriters.reduce("ReduceSum")),
+      entry("ReduceMax", StructureWriters.reduce("ReduceMax")),
+      entry("ReduceMin", StructureWriters.reduce("ReduceMin")),
+      entry("ReduceProd", StructureWriters.reduce("ReduceProd")),
+      entry("ReduceL2", StructureWriters.reduce("ReduceL2")),
+      entry("Resize", StructureWriters::resize),
+      entry("Pad", StructureWriters::pad),
+      entry("ConvTranspose", StructureWriters::convTranspose),
+      entry("mobilize." + FusedOps.FUSED_CONV_TRANSPOSE, StructureWriters::convTranspose),
+      entry("InstanceNormalization", StructureWriters::instanceNorm),
+      entry("LayerNormalization", StructureWriters::layerNorm),
+      entry("Gather", StructureWriters::gather),
+      entry("Squeeze", StructureWriters.axes("Squeeze")),
+      entry("Unsqueeze", StructureWriters.axes("Unsqueeze")),
+      entry("Tanh", unary("Tanh")),
+      entry("Abs", unary("Abs")),
+      entry("Exp", unary("Exp")),
+      entry("Log", unary("Log")),
+      entry("Sqrt", unary("Sqrt")),
+      entry("Neg", unary("Neg")),
+      entry("Erf", unary("Erf")),
+      entry("Floor", unary("Floor")),
+      entry("Reciprocal", unary("Reciprocal")),
+      entry("Elu", ActivationWriters::elu),
+      entry("LeakyRelu", ActivationWriters::leakyRelu),
+      entry("PRelu", ActivationWriters::prelu),
+      entry("Max", binary("Maximum")),
+      entry("Min", binary("Minimum")),
       entry("Identity", TnnWriters::alias),
+      entry("QuantizeLinear", TnnWriters::floatQdq),
+      entry("DequantizeLinear", TnnWriters::floatQdq),
       entry("Dropout", TnnWriters::alias));
 
   static String key(Node n) {
@@ -59,14 +89,55 @@ final class TnnWriters {
     ctx.aliases.put(n.output(0), n.input(0));
   }
 
+  /**
+   * A QuantizeLinear or DequantizeLinear of an activation, exported in float: its output is its input
+   * (the weights' DequantizeLinear were folded to float constants). TNN's int8 layers are not written
+   * yet; the exporter warns once, naming these nodes.
+   */
+  static void floatQdq(Node n, ExportContext ctx) {
+    ctx.net.floatQdq.add(n.name().isEmpty() ? n.output(0) : n.name());
+    alias(n, ctx);
+  }
+
   /** Convolution: group ic oc kh kw sh sw pad_h pad_w bias pad_type dil_h dil_w activation_type. */
   static void conv(Node n, ExportContext ctx) {
+    Int8Convs.Int8Conv q = ctx.int8.get(n.output(0));
+    if (q != null) {
+      int8Conv(n, q, ctx);
+      return;
+    }
+    Tensor w = ctx.requireConstant(n, 1, "the weight");
+    Attributes a = n.attributes();
+    String act = a.getString(FusedOps.ACTIVATION, "");
+    float[] ap = a.floats(FusedOps.ACTIVATION_PARAMS, new float[0]);
+    int actType = activationType(act, ap);
+    boolean bias = n.hasInput(2);
+    String out = n.output(0);
+    String convOut = actType >= 0 ? out : ctx.fresh(out + "_conv");
+    TnnNet.Layer l = ctx.layer("Convolution", n, List.of(n.input(0)), List.of(convOut),
+        convParams(n, w.dims(), bias, Math.max(actType, 0)));
+    List<RawBuffer> res = new ArrayList<>(List.of(RawBuffer.of(w)));
+    if (bias) {
+      res.add(RawBuffer.of(ctx.requireConstant(n, 2, "the bias")));
+    }
+    ctx.resource(l, res);
+    if (actType < 0) {
+      activation(n, act, ap, convOut, out, ctx);
+    }
+  }
+
+  /** TNN's activation_type of a fused activation: 0 none, 1 ReLU, 2 ReLU6, -1 none of these. */
+  static int activationType(String act, float[] p) {
+    return act.isEmpty() ? 0 : act.equals("Relu") ? 1
+        : act.equals("Clip") && p.length == 2 && p[0] == 0f && p[1] == 6f ? 2 : -1;
+  }
+
+  /** The Convolution parameters of a 2-D convolution with symmetric explicit pads. */
+  static List<String> convParams(Node n, long[] wd, boolean bias, int actType) {
     Attributes a = n.attributes();
     if (!a.getString("auto_pad", "NOTSET").equals("NOTSET")) {
       throw new IllegalArgumentException("auto_pad " + a.getString("auto_pad") + " is not written; use explicit pads");
     }
-    Tensor w = ctx.requireConstant(n, 1, "the weight");
-    long[] wd = w.dims();
     if (wd.length != 4) {
       throw new IllegalArgumentException("TNN Convolution is 2-D; the weight has rank " + wd.length);
     }
@@ -78,23 +149,35 @@ final class TnnWriters {
     long[] s = a.ints("strides", new long[] {1, 1});
     long[] d = a.ints("dilations", new long[] {1, 1});
     long group = a.getInt("group", 1);
-    String act = a.getString(FusedOps.ACTIVATION, "");
-    float[] ap = a.floats(FusedOps.ACTIVATION_PARAMS, new float[0]);
-    int actType = act.isEmpty() ? 0 : act.equals("Relu") ? 1
-        : act.equals("Clip") && ap.length == 2 && ap[0] == 0f && ap[1] == 6f ? 2 : -1;
-    boolean bias = n.hasInput(2);
-    String out = n.output(0);
-    String convOut = actType >= 0 ? out : ctx.fresh(out + "_conv");
-    TnnNet.Layer l = ctx.layer("Convolution", n, List.of(n.input(0)), List.of(convOut),
-        ExportContext.params(group, wd[1] * group, wd[0], wd[2], wd[3], s[0], s[1], pads[0], pads[1], bias ? 1 : 0,
-            -1, d[0], d[1], Math.max(actType, 0)));
-    List<RawBuffer> res = new ArrayList<>(List.of(RawBuffer.of(w)));
-    if (bias) {
-      res.add(RawBuffer.of(ctx.requireConstant(n, 2, "the bias")));
+    return ExportContext.params(group, wd[1] * group, wd[0], wd[2], wd[3], s[0], s[1], pads[0], pads[1],
+        bias ? 1 : 0, -1, d[0], d[1], actType);
+  }
+
+  /**
+   * QuantizedConvolution: the Convolution parameters; resource: int8 filter, int32 bias, int8 zero
+   * points (0) and per-channel scales W_scale·x_scale (TNN's quantization tool folds the input scale
+   * into the weight scale; the layer divides by the output blob's scale). The input and output blobs
+   * get BlobScale resources.
+   */
+  static void int8Conv(Node n, Int8Convs.Int8Conv q, ExportContext ctx) {
+    long[] wd = q.weight().dims();
+    int m = (int) wd[0];
+    int actType = q.act().isEmpty() ? 0 : q.act().equals("Relu") ? 1 : 2;
+    boolean bias = q.bias() != null;
+    TnnNet.Layer l = ctx.layer("QuantizedConvolution", n, List.of(n.input(0)), List.of(q.output()),
+        convParams(n, wd, bias, actType));
+    float[] scale = new float[m];
+    for (int c = 0; c < m; c++) {
+      scale[c] = q.weightScale()[c] * q.inputScale();
     }
-    ctx.resource(l, res);
-    if (actType < 0) {
-      activation(n, act, ap, convOut, out, ctx);
+    int[] dims = Arrays.stream(wd).mapToInt(Math::toIntExact).toArray();
+    ctx.resource(l, List.of(new RawBuffer(RawBuffer.INT8, dims, q.weight().toByteArray()),
+        bias ? RawBuffer.ints(new int[] {m}, q.bias().toIntArray()) : RawBuffer.EMPTY,
+        new RawBuffer(RawBuffer.INT8, new int[] {m}, new byte[m]), RawBuffer.floats(new int[] {m}, scale)));
+    ctx.net.blobScales.put(ctx.blob(n.input(0)), q.inputScale());
+    ctx.net.blobScales.put(q.output(), q.outputScale());
+    if (q.actNode() != null) {
+      ctx.written.add(q.actNode().output(0));
     }
   }
 
@@ -222,6 +305,9 @@ final class TnnWriters {
    */
   static TnnLayerWriter binary(String type) {
     return (n, ctx) -> {
+      if (n.inputs().size() != 2) {
+        throw new IllegalArgumentException("has " + n.inputs().size() + " inputs; TNN " + type + " takes two");
+      }
       boolean c0 = ctx.constant(n.input(0)).isPresent();
       boolean c1 = ctx.constant(n.input(1)).isPresent();
       if (c0 && c1) {
@@ -370,12 +456,16 @@ final class TnnWriters {
     }
   }
 
-  /** MatMul with one constant operand: weight_position and the weight as resource. */
+  /** MatMul of two blobs, or with one constant operand: weight_position and the weight as resource. */
   static void matMul(Node n, ExportContext ctx) {
     boolean c0 = ctx.constant(n.input(0)).isPresent();
     boolean c1 = ctx.constant(n.input(1)).isPresent();
-    if (c0 == c1) {
-      throw new IllegalArgumentException("exactly one operand must be a constant for TNN MatMul");
+    if (c0 && c1) {
+      throw new IllegalArgumentException("both operands are constants; fold them first");
+    }
+    if (!c0 && !c1) {
+      ctx.layer("MatMul", n, List.of(n.input(0), n.input(1)), List.of(n.output(0)), ExportContext.params(-1));
+      return;
     }
     int wi = c0 ? 0 : 1;
     Tensor w = ctx.constant(n.input(wi)).orElseThrow();
@@ -383,13 +473,17 @@ final class TnnWriters {
     ctx.resource(l, List.of(RawBuffer.of(w)));
   }
 
-  /** ReduceMean over H and W of an NCHW value: global average Pooling (then Reshape when keepdims=0). */
+  /**
+   * ReduceMean over H and W of an NCHW value: global average Pooling (then Reshape when keepdims=0);
+   * over other axes: TNN's ReduceMean.
+   */
   static void reduceMean(Node n, ExportContext ctx) {
     long[] in = ctx.dims(n.input(0));
     long[] axes = n.hasInput(1) ? ctx.requireConstant(n, 1, "axes").toLongArray() : n.attributes().ints("axes", null);
     if (in.length != 4 || axes == null || axes.length != 2 || axis(axes[0], 4) + axis(axes[1], 4) != 5
         || axis(axes[0], 4) < 2 || axis(axes[1], 4) < 2) {
-      throw new IllegalArgumentException("only ReduceMean over axes [2,3] of a rank-4 value is written");
+      StructureWriters.reduce("ReduceMean").write(n, ctx);
+      return;
     }
     if (n.attributes().getInt("keepdims", 1) != 0) {
       ctx.layer("Pooling", n, List.of(n.input(0)), List.of(n.output(0)),

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every model under ../shared/models converts to TNN, reads back with the TNN importer, and
- * computes its reference outputs (relative max error 1e-4).
+ * computes its reference outputs (relative max error 1e-4; with fp16 weights 1e-2).
  */
 class SharedModelsTnnTest {
 
@@ -30,15 +30,21 @@ class SharedModelsTnnTest {
 
   @TestFactory
   Stream<DynamicTest> sharedModels() throws IOException {
-    Path models = SharedData.dir("models");
-    List<Path> dirs;
-    try (Stream<Path> s = Files.list(models)) {
-      dirs = s.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().toList();
-    }
-    return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d, false)));
   }
 
-  void check(Path dir) throws IOException {
+  @TestFactory
+  Stream<DynamicTest> sharedModelsWithHalfWeights() throws IOException {
+    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d, true)));
+  }
+
+  private static List<Path> models() throws IOException {
+    try (Stream<Path> s = Files.list(SharedData.dir("models"))) {
+      return s.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().toList();
+    }
+  }
+
+  void check(Path dir, boolean fp16) throws IOException {
     String name = dir.getFileName().toString();
     Model onnx = new OnnxImporter().read(dir.resolve("model.onnx"), Options.NONE);
     List<Path> sets;
@@ -53,8 +59,11 @@ class SharedModelsTnnTest {
         shape.append(shape.length() == 0 ? "" : ";").append(e.getKey()).append(':')
             .append(String.join(",", Arrays.stream(e.getValue().dims()).mapToObj(Long::toString).toList()));
       }
-      Options options = Options.of(Map.of("input-shape", shape.toString()));
-      List<Path> files = Tnn.exporter().write(onnx, out.resolve(name), "model", options);
+      Options options = Options.of(Map.of("input-shape", shape.toString(), "fp16", String.valueOf(fp16)));
+      List<Path> files = Tnn.exporter().write(onnx, out.resolve(name + (fp16 ? "_fp16" : "")), "model", options);
+      if (fp16) {
+        assertTrue(halfWeights(files) > 0, name + ": no half weights in " + files.get(1));
+      }
       Model back = Tnn.importer().read(files.get(0), Options.NONE);
       Map<String, Tensor> ref = Tnn.read(set, "output_", names(onnx.graph().outputs()));
       Map<String, Tensor> actual = Tnn.run(back, in);
@@ -64,8 +73,24 @@ class SharedModelsTnnTest {
         worst = Math.max(worst, Tnn.relativeError(a, e.getValue()));
       }
     }
-    System.out.printf("tnn round trip %s: relative max error %.2e%n", name, worst);
-    assertTrue(worst <= 1e-4, name + ": relative max error " + worst + " > 1e-4");
+    double tolerance = fp16 ? 1e-2 : 1e-4;
+    System.out.printf("tnn round trip %s%s: relative max error %.2e%n", name, fp16 ? " (fp16)" : "", worst);
+    assertTrue(worst <= tolerance, name + ": relative max error " + worst + " > " + tolerance);
+  }
+
+  /** The number of half weights in a written model; no weight that should be half is fp32. */
+  private static long halfWeights(List<Path> files) throws IOException {
+    TnnNet net = TnnProto.read(Files.readString(files.get(0)));
+    TnnModelFile.read(Files.readAllBytes(files.get(1)), net);
+    long half = 0;
+    for (TnnNet.Layer l : net.layers) {
+      TnnResource r = net.resources.get(l.name);
+      if (r != null && HalfWeights.TYPES.contains(r.type()) && !HalfWeights.depthwise(l)) {
+        assertTrue(r.buffer(0).dataType() == RawBuffer.HALF, l.name + ": weight stored as " + r.buffer(0).dataType());
+        half++;
+      }
+    }
+    return half;
   }
 
   private static List<String> names(List<ValueInfo> values) {

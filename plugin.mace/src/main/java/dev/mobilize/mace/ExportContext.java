@@ -1,0 +1,166 @@
+package dev.mobilize.mace;
+
+import com.google.protobuf.ByteString;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.mace.proto.MaceNet;
+import dev.mobilize.mace.proto.MaceNet.Argument;
+import dev.mobilize.mace.proto.MaceNet.ConstTensor;
+import dev.mobilize.mace.proto.MaceNet.OperatorDef;
+import dev.mobilize.mace.proto.MaceNet.OutputShape;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What op writers add to: the ops, the weights (and their bytes), and which values are NHWC-described. */
+final class ExportContext {
+
+  final Graph graph;
+  final List<OperatorDef> ops = new ArrayList<>();
+  final Map<String, ConstTensor> tensors = new LinkedHashMap<>();
+  final ByteArrayOutputStream data = new ByteArrayOutputStream();
+  /** Values produced by ops with data_format AUTO (and rank-4 graph inputs): described NHWC. */
+  final Set<String> formatted = new HashSet<>();
+  private final Set<String> taken = new HashSet<>();
+  private final MaceNet.DataType floatType;
+
+  ExportContext(Graph graph, boolean fp16) {
+    this.graph = graph;
+    this.floatType = fp16 ? MaceNet.DataType.DT_HALF : MaceNet.DataType.DT_FLOAT;
+    graph.inputs().forEach(i -> taken.add(i.name()));
+    taken.addAll(graph.initializers().keySet());
+    graph.nodes().forEach(n -> {
+      taken.addAll(n.inputs());
+      taken.addAll(n.outputs());
+    });
+  }
+
+  String fresh(String base) {
+    String n = base;
+    for (int i = 1; !taken.add(n); i++) {
+      n = base + "_" + i;
+    }
+    return n;
+  }
+
+  /** NCHW dims of a value (static), or null. */
+  long[] dims(String value) {
+    Tensor t = graph.initializers().get(value);
+    if (t != null) {
+      return t.dims();
+    }
+    return graph.info(value).flatMap(v -> v.shape().staticDims()).orElse(null);
+  }
+
+  int rank(String value) {
+    long[] d = dims(value);
+    return d == null ? -1 : d.length;
+  }
+
+  Tensor constant(String value) {
+    return graph.initializers().get(value);
+  }
+
+  /** Adds a weight (floats in the chosen float type, integers as int32), 4-byte aligned in the .data. */
+  String weight(String name, Tensor t) {
+    if (tensors.containsKey(name)) {
+      return name;
+    }
+    // fp16 halves the filters and matrices; biases and per-channel vectors stay float
+    MaceNet.DataType type = !t.type().isFloatingPoint() ? MaceNet.DataType.DT_INT32
+        : t.rank() >= 2 ? floatType : MaceNet.DataType.DT_FLOAT;
+    byte[] bytes = MaceModelFile.bytes(t, type);
+    while (data.size() % 4 != 0) {
+      data.write(0);
+    }
+    ConstTensor.Builder c = ConstTensor.newBuilder().setName(name).setDataType(type).setOffset(data.size())
+        .setDataSize(t.numElements());
+    for (long d : t.dims()) {
+      c.addDims(d);
+    }
+    data.writeBytes(bytes);
+    tensors.put(name, c.build());
+    return name;
+  }
+
+  /** A new weight named after {@code base}. */
+  String newWeight(String base, Tensor t) {
+    return weight(fresh(base), t);
+  }
+
+  /** Starts an op with MACE's common arguments: T, framework_type and data_format. */
+  OperatorDef.Builder op(String type, String name, boolean auto) {
+    OperatorDef.Builder b = OperatorDef.newBuilder().setType(type).setName(name);
+    b.addArg(intArg("T", MaceNet.DataType.DT_FLOAT_VALUE));
+    b.addArg(intArg("framework_type", Formats.FRAMEWORK_ONNX));
+    b.addArg(intArg("data_format", auto ? Formats.AUTO : Formats.NCHW));
+    return b;
+  }
+
+  /** Finishes an op: outputs with their shapes (NHWC for AUTO ops), marked formatted if AUTO. */
+  void add(OperatorDef.Builder b, boolean auto, List<String> outputs) {
+    for (String o : outputs) {
+      b.addOutput(o);
+      long[] d = dims(o);
+      if (d != null) {
+        OutputShape.Builder s = OutputShape.newBuilder();
+        for (long x : auto ? Formats.toNhwc(d) : d) {
+          s.addDims(x);
+        }
+        b.addOutputShape(s);
+      }
+      if (auto && d != null && d.length == 4) {
+        formatted.add(o);
+      }
+    }
+    ops.add(b.build());
+  }
+
+  /** True when every non-constant input is NHWC-described: the op may then run with data_format AUTO. */
+  boolean allFormatted(List<String> inputs) {
+    for (String i : inputs) {
+      if (!i.isEmpty() && constant(i) == null && !formatted.contains(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Argument intArg(String name, long v) {
+    return Argument.newBuilder().setName(name).setI(v).build();
+  }
+
+  static Argument floatArg(String name, float v) {
+    return Argument.newBuilder().setName(name).setF(v).build();
+  }
+
+  static Argument intsArg(String name, long... v) {
+    Argument.Builder a = Argument.newBuilder().setName(name);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  static Argument floatsArg(String name, float... v) {
+    Argument.Builder a = Argument.newBuilder().setName(name);
+    for (float x : v) {
+      a.addFloats(x);
+    }
+    return a.build();
+  }
+
+  static Argument stringArg(String name, String v) {
+    return Argument.newBuilder().setName(name).setS(ByteString.copyFrom(v, StandardCharsets.UTF_8)).build();
+  }
+
+  ValueInfo info(String value) {
+    return graph.info(value).orElse(null);
+  }
+}

@@ -1,0 +1,342 @@
+package dev.mobilize.mace;
+
+import dev.mobilize.ir.Dim;
+import dev.mobilize.ir.FusedOps;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Node;
+import dev.mobilize.ir.Shape;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.mace.proto.MaceNet;
+import dev.mobilize.mace.proto.MaceNet.InputOutputInfo;
+import dev.mobilize.mace.proto.MaceNet.NetDef;
+import dev.mobilize.service.AtomicFiles;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.GraphExecutor;
+import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.ModelExporter;
+import dev.mobilize.service.ModelInspector;
+import dev.mobilize.service.Options;
+import dev.mobilize.service.PreparedModel;
+import dev.mobilize.service.Problem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+
+/**
+ * Writes MACE models as MACE's converter does for the CPU runtime: {@code NAME.pb} (a MultiNetDef
+ * with one NetDef: ops with their arguments and output shapes, weights as ConstTensors with
+ * offsets, input_info/output_info), {@code NAME.data} (the weights) and {@code NAME.yml} (the
+ * deployment description). Options: {@code fp16} stores float weights as DT_HALF; {@code obfuscate}
+ * replaces op and internal tensor names by opaque ids (the graph's input and output names stay, as
+ * with MACE's obfuscation) and writes the mapping to {@code NAME.obfuscation.txt} (keep it private);
+ * {@code embed} writes {@code NAME.h}, C++ source holding graph and weights as byte arrays, instead of
+ * .pb and .data; {@code input-shape} ({@code x=1,3,224,224}) fixes input shapes (a symbolic batch is 1).
+ *
+ * <p>Example: {@code exporter.write(model, Path.of("out"), "mobilenet", Options.of(Map.of("fp16", "true")))}.
+ */
+@Component(service = ModelExporter.class, property = "mobilize.format=mace")
+public final class MaceExporter implements ModelExporter {
+
+  private final ModelInspector inspector;
+  private final GraphExecutor executor;
+
+  @Activate
+  public MaceExporter(@Reference ModelInspector inspector,
+      @Reference(cardinality = ReferenceCardinality.OPTIONAL, target = "(mobilize.executor=cpu)") GraphExecutor executor) {
+    this.inspector = inspector;
+    this.executor = executor;
+  }
+
+  @Override
+  public String format() {
+    return "mace";
+  }
+
+  @Override
+  public Set<String> expresses() {
+    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_GEMM);
+  }
+
+  @Override
+  public List<Problem> check(Model model, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    build(model, options, problems);
+    return problems;
+  }
+
+  @Override
+  public List<Path> write(Model model, Path directory, String baseName, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    Built built = build(model, options, problems);
+    if (!problems.isEmpty()) {
+      throw MobilizeException.ofProblems(problems.size() + " problem(s): the model cannot be written as MACE ops; "
+          + "nothing was written", problems);
+    }
+    boolean fp16 = options.getBoolean("fp16", false);
+    boolean obfuscate = options.getBoolean("obfuscate", false);
+    boolean embed = options.getBoolean("embed", false);
+    MaceNet.MultiNetDef net = built.net;
+    List<Path> written = new ArrayList<>();
+    if (obfuscate) {
+      MaceObfuscation.Result r = MaceObfuscation.apply(net);
+      net = r.net();
+      Path map = directory.resolve(baseName + ".obfuscation.txt");
+      AtomicFiles.write(map, r.mapping().getBytes(StandardCharsets.UTF_8));
+      written.add(map);
+    }
+    Path yml = directory.resolve(baseName + ".yml");
+    String yaml = MaceYaml.write(baseName, net, fp16, obfuscate, embed);
+    if (embed) {
+      Path h = directory.resolve(baseName + ".h");
+      AtomicFiles.write(h, MaceEmbed.write(baseName, net.toByteArray(), built.data).getBytes(StandardCharsets.UTF_8));
+      written.add(0, h);
+    } else {
+      Path pb = directory.resolve(baseName + ".pb");
+      Path data = directory.resolve(baseName + ".data");
+      AtomicFiles.write(pb, net.toByteArray());
+      AtomicFiles.write(data, built.data);
+      written.add(0, pb);
+      written.add(1, data);
+    }
+    AtomicFiles.write(yml, yaml.getBytes(StandardCharsets.UTF_8));
+    written.add(yml);
+    return written;
+  }
+
+  /** The net and its weight bytes. */
+  record Built(MaceNet.MultiNetDef net, byte[] data) {}
+
+  /** The MACE net of a model; everything MACE cannot express goes to {@code problems}, all at once. */
+  Built build(Model model, Options options, List<Problem> problems) {
+    Model m;
+    try {
+      m = fold(infer(withInputShapes(model, inputShapes(options.get("input-shape", "")))));
+    } catch (MobilizeException e) {
+      problems.add(new Problem(e.code(), e.node(), e.detail()));
+      return new Built(MaceNet.MultiNetDef.getDefaultInstance(), new byte[0]);
+    }
+    Graph g = MaceLowering.lower(m.graph());
+    ExportContext ctx = new ExportContext(g, options.getBoolean("fp16", false));
+    NetDef.Builder net = NetDef.newBuilder();
+    for (ValueInfo in : g.inputs()) {
+      long[] d = in.shape().staticDims().orElse(null);
+      if (d == null) {
+        problems.add(new Problem(ErrorCode.SHAPE_MISMATCH, "", "input '" + in.name() + "' has shape " + in.shape()
+            + "; MACE needs fixed input shapes: give them with option input-shape (" + in.name() + "=1,3,224,224)"));
+        continue;
+      }
+      boolean nhwc = d.length == 4;
+      if (nhwc) {
+        ctx.formatted.add(in.name());
+      }
+      net.addInputInfo(info(in.name(), nhwc ? Formats.toNhwc(d) : d, in.type().isFloatingPoint()
+          ? MaceNet.DataType.DT_FLOAT : MaceNet.DataType.DT_INT32, nhwc ? Formats.NHWC : Formats.NONE));
+    }
+    for (Node n : g.nodes()) {
+      MaceWriters.Writer w = MaceWriters.TABLE.get(MaceWriters.key(n));
+      if (w == null) {
+        problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, "MACE has no op written for " + MaceWriters.key(n)
+            + "; the MACE exporter writes " + String.join(", ", new TreeSet<>(MaceWriters.TABLE.keySet()))));
+        continue;
+      }
+      try {
+        w.write(n, ctx);
+      } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+        problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, String.valueOf(e.getMessage())));
+      }
+    }
+    Set<String> inputs = new HashSet<>();
+    g.inputs().forEach(i -> inputs.add(i.name()));
+    for (ValueInfo out : g.outputs()) {
+      if (g.initializer(out.name()).isPresent() || inputs.contains(out.name())) {
+        problems.add(new Problem(ErrorCode.UNSUPPORTED_OP, "", "output '" + out.name()
+            + "' is a constant or an input; MACE outputs must be computed by an op"));
+        continue;
+      }
+      long[] d = ctx.dims(out.name());
+      if (d == null) {
+        problems.add(new Problem(ErrorCode.SHAPE_MISMATCH, "", "output '" + out.name() + "' has no static shape"));
+        continue;
+      }
+      boolean nhwc = ctx.formatted.contains(out.name());
+      net.addOutputInfo(info(out.name(), nhwc ? Formats.toNhwc(d) : d, MaceNet.DataType.DT_FLOAT,
+          nhwc ? Formats.NHWC : d.length == 4 ? Formats.NCHW : Formats.NONE));
+    }
+    net.addAllOp(ctx.ops);
+    net.addArg(ExportContext.intArg("filter_format", Formats.OIHW));
+    net.addArg(ExportContext.intArg("data_format", Formats.NCHW));
+    net.addArg(ExportContext.intArg("framework_type", Formats.FRAMEWORK_ONNX));
+    net.addArg(ExportContext.intArg("runtime_type", 0));
+    net.addAllTensors(ctx.tensors.values());
+    net.setDataType(options.getBoolean("fp16", false) ? MaceNet.DataType.DT_HALF : MaceNet.DataType.DT_FLOAT);
+    net.setName("default_graph").setDataOffset(0).setDataSize(ctx.data.size()).setInferOrder(0);
+    MaceNet.MultiNetDef.Builder multi = MaceNet.MultiNetDef.newBuilder().addNetDef(net);
+    g.inputs().forEach(i -> multi.addInputTensor(i.name()));
+    g.outputs().forEach(o -> multi.addOutputTensor(o.name()));
+    return new Built(multi.build(), ctx.data.toByteArray());
+  }
+
+  private static InputOutputInfo info(String name, long[] dims, MaceNet.DataType type, int format) {
+    InputOutputInfo.Builder b = InputOutputInfo.newBuilder().setName(name).setDataType(type).setDataFormat(format)
+        .setAlias(name);
+    for (long d : dims) {
+      b.addDims(Math.toIntExact(d));
+    }
+    return b.build();
+  }
+
+  /** {@code x=1,3,48,192;y=1,4} ({@code x:1,3,48,192} works too). */
+  static Map<String, long[]> inputShapes(String text) {
+    Map<String, long[]> m = new LinkedHashMap<>();
+    for (String part : text.split(";")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int sep = Math.max(part.lastIndexOf('='), part.lastIndexOf(':'));
+      if (sep <= 0) {
+        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part
+            + "' is not NAME=d0,d1,..., e.g. x=1,3,224,224");
+      }
+      String[] d = part.substring(sep + 1).split(",");
+      long[] dims = new long[d.length];
+      for (int i = 0; i < d.length; i++) {
+        try {
+          dims[i] = Long.parseLong(d[i].trim());
+        } catch (NumberFormatException e) {
+          throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part + "': '" + d[i].trim()
+              + "' is not a dimension");
+        }
+      }
+      m.put(part.substring(0, sep).trim(), dims);
+    }
+    return m;
+  }
+
+  /** Inputs with the given shapes, and a symbolic first dimension set to 1. */
+  static Model withInputShapes(Model model, Map<String, long[]> given) {
+    Graph g = model.graph();
+    List<ValueInfo> inputs = new ArrayList<>();
+    for (ValueInfo in : g.inputs()) {
+      Shape s = in.shape();
+      if (given.containsKey(in.name())) {
+        s = Shape.of(given.get(in.name()));
+      } else if (s.hasRank() && s.rank() > 0 && !s.dim(0).isFixed()) {
+        List<Dim> d = new ArrayList<>(s.dimList());
+        d.set(0, Dim.of(1));
+        s = Shape.of(d);
+      }
+      inputs.add(in.withShape(s));
+    }
+    return model.withGraph(g.toBuilder().inputs(inputs).build());
+  }
+
+  /** Shape inference, with fused ops seen as their base ops (the inspector knows ONNX ops only). */
+  Model infer(Model model) {
+    Graph g = model.graph();
+    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(MaceExporter::plain).toList()).build();
+    Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
+    return model.withGraph(g.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
+        .valueInfos(typed.valueInfo()).build());
+  }
+
+  static Node plain(Node n) {
+    if (!n.domain().equals(Node.MOBILIZE_DOMAIN)) {
+      return n;
+    }
+    String base = switch (n.opType()) {
+      case FusedOps.FUSED_CONV -> "Conv";
+      case FusedOps.FUSED_GEMM -> "Gemm";
+      default -> null;
+    };
+    if (base == null) {
+      return n;
+    }
+    return n.toBuilder().opType(base).domain("").attributes(n.attributes().toBuilder().remove(FusedOps.ACTIVATION)
+        .remove(FusedOps.ACTIVATION_PARAMS).build()).build();
+  }
+
+  /** Constant folding: Shape of a static value and ops on constants become weights (run by the CPU executor). */
+  Model fold(Model model) {
+    Graph g = model.graph();
+    Graph.Builder b = g.toBuilder().nodes(List.of());
+    Map<String, Tensor> consts = new HashMap<>(g.initializers());
+    Set<String> outputs = new HashSet<>();
+    g.outputs().forEach(o -> outputs.add(o.name()));
+    boolean changed = false;
+    for (Node n : g.nodes()) {
+      boolean isOutput = n.outputs().stream().anyMatch(outputs::contains);
+      List<Tensor> folded = isOutput ? null : evaluate(n, g, consts, model.opsets());
+      if (folded == null) {
+        b.node(n);
+        continue;
+      }
+      for (int i = 0; i < folded.size(); i++) {
+        consts.put(n.output(i), folded.get(i));
+        b.initializer(n.output(i), folded.get(i));
+      }
+      changed = true;
+    }
+    if (!changed) {
+      return model;
+    }
+    Graph f = b.build();
+    Set<String> read = new HashSet<>(outputs);
+    f.nodes().forEach(n -> read.addAll(n.inputs()));
+    Map<String, Tensor> kept = new LinkedHashMap<>();
+    f.initializers().forEach((k, v) -> {
+      if (read.contains(k)) {
+        kept.put(k, v);
+      }
+    });
+    return infer(model.withGraph(f.toBuilder().initializers(kept).build()));
+  }
+
+  private List<Tensor> evaluate(Node n, Graph g, Map<String, Tensor> consts, Map<String, Long> opsets) {
+    if (n.opType().equals("Shape") && n.domain().isEmpty() && n.attributes().isEmpty()) {
+      long[] d = g.info(n.input(0)).flatMap(v -> v.shape().staticDims()).orElse(null);
+      return d == null ? null : List.of(Tensor.vector(d));
+    }
+    if (executor == null || !n.domain().isEmpty()) {
+      return null;
+    }
+    Graph.Builder one = Graph.builder("fold");
+    for (String in : n.inputs()) {
+      if (in.isEmpty()) {
+        continue;
+      }
+      Tensor t = consts.get(in);
+      if (t == null) {
+        return null;
+      }
+      one.initializer(in, t);
+    }
+    one.node(n);
+    for (String o : n.outputs()) {
+      one.output(ValueInfo.unknown(o));
+    }
+    Model m = inspector.inferShapes(Model.of(one.build(), opsets));
+    try (PreparedModel p = executor.prepare(m, Options.NONE)) {
+      Map<String, Tensor> r = p.run(Map.of());
+      List<Tensor> out = new ArrayList<>();
+      for (String o : n.outputs()) {
+        out.add(r.get(o));
+      }
+      return out;
+    } catch (MobilizeException e) {
+      return null;
+    }
+  }
+}
