@@ -76,7 +76,7 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
-      @Descriptor("store weights as half precision where the format can (ncnn, mnn, tnn, mace); the default tolerance becomes 1e-2")
+      @Descriptor("store weights as half precision (ncnn, mnn, tnn, mace: their fp16 storage; onnx: FLOAT16 weights with a Cast); the default tolerance becomes 1e-2")
           @Parameter(names = "--fp16", presentValue = "true", absentValue = "false") boolean fp16,
       @Descriptor("replace op and internal tensor names by opaque ids, the mapping written beside (mace)")
           @Parameter(names = "--obfuscate", presentValue = "true", absentValue = "false") boolean obfuscate,
