@@ -12,6 +12,7 @@ import dev.mobilize.service.ModelInspector;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PassContext;
 import dev.mobilize.service.Problem;
+import dev.mobilize.service.Quantizer;
 import dev.mobilize.service.ServiceProperties;
 import dev.mobilize.ir.Tensor;
 import java.io.IOException;
@@ -75,13 +76,36 @@ public class ConvertCommand {
           @Parameter(names = "--tolerance", absentValue = "") String tolerance,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
-      @Descriptor("store weights as half precision where the format can (ncnn, mnn, tnn, mace); the default tolerance becomes 1e-2")
+      @Descriptor("store weights as half precision (ncnn, mnn, tnn, mace: their fp16 storage; onnx: FLOAT16 weights with a Cast); the default tolerance becomes 1e-2")
           @Parameter(names = "--fp16", presentValue = "true", absentValue = "false") boolean fp16,
       @Descriptor("replace op and internal tensor names by opaque ids, the mapping written beside (mace)")
           @Parameter(names = "--obfuscate", presentValue = "true", absentValue = "false") boolean obfuscate,
       @Descriptor("write the model as C/C++ source to compile into the app (ncnn, mace)")
           @Parameter(names = "--embed", presentValue = "true", absentValue = "false") boolean embed,
       @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+      @Descriptor("quantize to int8 (QDQ) with calibration data (--calib); prints an accuracy report")
+          @Parameter(names = "--int8", presentValue = "true", absentValue = "false") boolean int8,
+      @Descriptor("calibration data for --int8: a folder of images (.jpg, .png) or tensor files (.pb, .npy), or one"
+          + " batch tensor file") @Parameter(names = "--calib", absentValue = "") String calib,
+      @Descriptor("how activation ranges are chosen: kl (default), minmax, percentile or mse")
+          @Parameter(names = "--calib-method", absentValue = "") String calibMethod,
+      @Descriptor("nodes (or their output values) that stay float, e.g. conv1,fc")
+          @Parameter(names = "--keep-float", absentValue = "") String keepFloat,
+      @Descriptor("largest accepted accuracy drop in percentage points (top-1 agreement for classifiers, else"
+          + " 100*(1-cosine)); the most sensitive layers stay float until it holds")
+          @Parameter(names = "--max-accuracy-drop", absentValue = "") String maxAccuracyDrop,
+      @Descriptor("rank layers by the accuracy lost when only that layer is int8")
+          @Parameter(names = "--sensitivity", presentValue = "true", absentValue = "false") boolean sensitivity,
+      @Descriptor("data the accuracy report is measured on (same forms as --calib; default the calibration data)")
+          @Parameter(names = "--validate", absentValue = "") String validate,
+      @Descriptor("images: resize to W,H (default the input's size)") @Parameter(names = "--resize", absentValue = "")
+          String resize,
+      @Descriptor("images: per-channel mean subtracted from 0..255 pixels, e.g. 123.675,116.28,103.53")
+          @Parameter(names = "--mean", absentValue = "") String mean,
+      @Descriptor("images: per-channel factor applied after the mean, e.g. 0.01712,0.01751,0.01743")
+          @Parameter(names = "--norm", absentValue = "") String norm,
+      @Descriptor("images: channel order rgb (default), bgr or gray") @Parameter(names = "--color", absentValue = "")
+          String color,
       @Descriptor("model file (any installed format)") String model) {
     if (to.isEmpty()) {
       throw new IllegalArgumentException("give the target format with --to; available: " + exportFormats());
@@ -100,6 +124,8 @@ public class ConvertCommand {
     if (!exportFormats().contains(to)) {
       throw new IllegalArgumentException("unknown format '" + to + "'; available: " + String.join(", ", exportFormats()));
     }
+    Map<String, String> quantOpts = quantOptions(int8, fp16, calib, calibMethod, keepFloat, maxAccuracyDrop,
+        sensitivity, validate, resize, mean, norm, color);
     Map<String, String> readOpts = new LinkedHashMap<>();
     if (!inputShape.isEmpty()) {
       readOpts.put("input-shape", inputShape);
@@ -117,8 +143,13 @@ public class ConvertCommand {
     options.put("verify_passes", String.valueOf(verifyPasses));
     options.put("tolerance", String.valueOf(tol));
     options.put("input_shape", inputShape);
+    options.put("int8", String.valueOf(int8));
+    options.put("fp16", String.valueOf(fp16));
+    quantOpts.forEach((k, v) -> options.put(k.replace('-', '_'), v));
+    // the ONNX exporter writes the IR as it is: there the weights become FLOAT16 in the graph itself
+    boolean fp16InGraph = fp16 && to.equals("onnx");
     Map<String, String> exportOpts = new LinkedHashMap<>();
-    if (fp16) {
+    if (fp16 && !fp16InGraph) {
       exportOpts.put("fp16", "true");
     }
     if (obfuscate) {
@@ -155,6 +186,23 @@ public class ConvertCommand {
       result = r.model();
       report.optimized(r);
     }
+    if (int8) {
+      Model optimized = result;
+      Quantizer.Result q;
+      try (QuantProgress progress = new QuantProgress()) {
+        q = catalog.firstOf(Quantizer.class, "the quantization plugin (dev.mobilize.quant)",
+            z -> z.quantizeInt8(optimized, Options.of(quantOpts), progress));
+      }
+      result = q.model();
+      report.quantized(q.report());
+    } else if (fp16InGraph) {
+      Model optimized = result;
+      result = catalog.firstOf(Quantizer.class, "the quantization plugin (dev.mobilize.quant)",
+          z -> z.storeWeightsFloat16(optimized, Options.NONE));
+      report.float16();
+    }
+    // int8 and fp16 weights in the graph change the numbers on purpose: the file is checked against that model
+    Model reference = int8 || fp16InGraph ? result : original;
     Model toWrite = result;
     List<Problem> problems = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
         e -> e.check(toWrite, exportOptions));
@@ -182,7 +230,7 @@ public class ConvertCommand {
         Model back = catalog.with(ModelImporter.class, ServiceProperties.FORMAT, to,
             i -> i.read(main, Options.of(readOpts)));
         Map<String, Tensor> in = Verification.inputs(original);
-        report.verified(Verification.compare(runCpu(original, in), runCpu(back, in)));
+        report.verified(Verification.compare(runCpu(reference, in), runCpu(back, in)));
       }
       List<Path> placed = new ArrayList<>();
       if (!report.failed()) {
@@ -201,6 +249,41 @@ public class ConvertCommand {
       throw new MobilizeException(ErrorCode.IO_ERROR, "cannot write into " + outDir + ": " + e.getMessage(), e);
     } finally {
       deleteTree(staging);
+    }
+  }
+
+  /** The quantizer's options; flags that need --int8 without it are errors. */
+  static Map<String, String> quantOptions(boolean int8, boolean fp16, String calib, String method, String keepFloat,
+      String maxDrop, boolean sensitivity, String validate, String resize, String mean, String norm, String color) {
+    if (int8 && fp16) {
+      throw new IllegalArgumentException("--int8 and --fp16 exclude each other: int8 already stores weights in 8 bits");
+    }
+    Map<String, String> o = new LinkedHashMap<>();
+    put(o, Quantizer.CALIB, calib);
+    put(o, Quantizer.METHOD, method);
+    put(o, Quantizer.KEEP_FLOAT, keepFloat);
+    put(o, Quantizer.MAX_ACCURACY_DROP, maxDrop);
+    put(o, Quantizer.VALIDATE, validate);
+    put(o, Quantizer.RESIZE, resize);
+    put(o, Quantizer.MEAN, mean);
+    put(o, Quantizer.NORM, norm);
+    put(o, Quantizer.COLOR, color);
+    if (sensitivity) {
+      o.put(Quantizer.SENSITIVITY, "true");
+    }
+    if (!int8 && !o.isEmpty()) {
+      throw new IllegalArgumentException("--" + String.join(", --", o.keySet()) + " only apply with --int8");
+    }
+    if (int8 && calib.isEmpty()) {
+      throw new IllegalArgumentException("--int8 needs calibration data: --calib FOLDER_OR_FILE (images .jpg/.png,"
+          + " or tensors .pb/.npy, or one batch tensor file) of typical inputs");
+    }
+    return o;
+  }
+
+  private static void put(Map<String, String> o, String key, String value) {
+    if (!value.isEmpty()) {
+      o.put(key, value);
     }
   }
 

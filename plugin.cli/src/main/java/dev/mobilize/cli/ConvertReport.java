@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.mobilize.service.Quantizer;
 
 /** What {@code convert} did: node counts, passes that fired, files written, verification figures. */
 final class ConvertReport implements Outcome {
@@ -23,6 +24,8 @@ final class ConvertReport implements Outcome {
   private PassPipeline.Result optimization;
   private List<Verification.Figures> verification;
   private List<Path> written = List.of();
+  private Quantizer.Report quantization;
+  private boolean float16;
 
   ConvertReport(Path source, String format, int nodesBefore, double tolerance) {
     this.source = source;
@@ -37,6 +40,14 @@ final class ConvertReport implements Outcome {
 
   void verified(List<Verification.Figures> figures) {
     this.verification = figures;
+  }
+
+  void quantized(Quantizer.Report r) {
+    this.quantization = r;
+  }
+
+  void float16() {
+    this.float16 = true;
   }
 
   void written(List<Path> files) {
@@ -77,6 +88,11 @@ final class ConvertReport implements Outcome {
         v.add(m);
       }
     }
+    if (quantization != null) {
+      j.put("quantization", QuantReportText.figures(quantization));
+    } else if (float16) {
+      j.put("weights", "float16");
+    }
     j.put("verification", verification == null ? "skipped" : v);
     j.put("tolerance", tolerance);
     return j;
@@ -97,6 +113,11 @@ final class ConvertReport implements Outcome {
       if (!optimization.skipped().isEmpty()) {
         sb.append(String.format("%-12s%s%n", "skipped", String.join(", ", optimization.skipped()) + " (" + format + " cannot express their fused operators)"));
       }
+    }
+    if (quantization != null) {
+      sb.append(QuantReportText.text(quantization));
+    } else if (float16) {
+      sb.append(String.format("%-12s%s%n", "fp16", "weights stored as float16"));
     }
     if (verification == null) {
       sb.append(String.format("%-12s%s%n", "verify", "skipped (--no-verify)"));

@@ -89,10 +89,20 @@ final class ServiceCatalog {
    * @throws MobilizeException when none is installed
    */
   <S, R> R firstOf(Class<S> type, Function<S, R> action) {
+    return firstOf(type, "the plugin for ONNX (dev.mobilize.onnx)", action);
+  }
+
+  /**
+   * Calls {@code action} with the highest-ranked service of {@code type}.
+   *
+   * @param plugin the plugin that provides it, for the error message
+   * @throws MobilizeException when none is installed
+   */
+  <S, R> R firstOf(Class<S> type, String plugin, Function<S, R> action) {
     Optional<ServiceReference<S>> ref = references(type, null).stream().max(Comparator.naturalOrder());
     if (ref.isEmpty()) {
       throw new MobilizeException(ErrorCode.PLUGIN_UNAVAILABLE,
-          "no " + type.getSimpleName() + " is installed; it comes with the plugin for ONNX (dev.mobilize.onnx)");
+          "no " + type.getSimpleName() + " is installed; it comes with " + plugin);
     }
     return call(ref.get(), action);
   }

@@ -1,0 +1,127 @@
+package dev.mobilize.service;
+
+import dev.mobilize.ir.Model;
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Post-training quantization: int8 with calibration (the QDQ form of docs/QUANTIZATION.md) and
+ * float16 weights. Unlike a {@link GraphPass} it runs the model (to measure activation ranges and
+ * the accuracy it costs), so it is a service of its own. Give it an optimized model: fused
+ * convolutions then get one scale for their activated output.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * Options o = Options.of(Map.of(Quantizer.CALIB, "calib_images.pb", Quantizer.METHOD, "kl"));
+ * Quantizer.Result r = quantizer.quantizeInt8(model, o, Quantizer.Progress.NONE);
+ * r.report().outputs().get(0).cosine();  // e.g. 0.9995
+ * }</pre>
+ */
+@ProviderType
+public interface Quantizer {
+
+  /** Option: calibration data, a folder of images (JPEG/PNG) or tensor files, or one batch tensor file. */
+  String CALIB = "calib";
+  /** Option: how activation ranges are chosen: {@code kl} (default), {@code minmax}, {@code percentile}, {@code mse}. */
+  String METHOD = "calib-method";
+  /** Option: comma-separated node names (or output value names) that stay float. */
+  String KEEP_FLOAT = "keep-float";
+  /** Option: the largest accepted accuracy drop in percentage points; more sensitive layers stay float until it holds. */
+  String MAX_ACCURACY_DROP = "max-accuracy-drop";
+  /** Option: rank layers by the accuracy lost when only that layer is quantized. */
+  String SENSITIVITY = "sensitivity";
+  /** Option: data to measure accuracy on (same forms as {@link #CALIB}); default the calibration data. */
+  String VALIDATE = "validate";
+  /** Option, images: resize to {@code W,H} (default: the model input's size). */
+  String RESIZE = "resize";
+  /** Option, images: per-channel values subtracted from 0..255 pixels, e.g. {@code 123.7,116.3,103.5}. */
+  String MEAN = "mean";
+  /** Option, images: per-channel factors applied after the mean, e.g. {@code 0.0171,0.0175,0.0174}. */
+  String NORM = "norm";
+  /** Option, images: channel order {@code rgb} (default), {@code bgr} or {@code gray}. */
+  String COLOR = "color";
+
+  /**
+   * Quantizes an (optimized) float model to int8 QDQ and measures what it costs.
+   *
+   * @param options at least {@link #CALIB}
+   * @throws MobilizeException for missing or mis-shaped calibration data, naming the file and input
+   */
+  Result quantizeInt8(Model model, Options options, Progress progress);
+
+  /** Stores the float weights as float16 (a FLOAT16 initializer and a Cast to FLOAT). */
+  Model storeWeightsFloat16(Model model, Options options);
+
+  /** Told about long phases (calibration, measurement), for a progress bar. */
+  @ConsumerType
+  interface Progress {
+    /** Nothing shown. */
+    Progress NONE = (phase, done, total) -> {};
+
+    /** {@code done} of {@code total} steps of {@code phase} are finished. */
+    void update(String phase, long done, long total);
+  }
+
+  /**
+   * The quantized model and the evidence.
+   *
+   * @param model the QDQ model
+   * @param report how it compares with the float model
+   */
+  record Result(Model model, Report report) {}
+
+  /**
+   * Accuracy of the int8 model against the float one.
+   *
+   * @param method the calibration method
+   * @param calibrationSamples how many samples set the scales
+   * @param measuredOn what the figures were measured on (the calibration or the validation data)
+   * @param samples how many samples the figures cover
+   * @param outputs per model output
+   * @param layers per quantized layer, in graph order
+   * @param sensitivity layers by the drop each causes alone, largest first (empty unless asked)
+   * @param keptFloat the nodes left in float (asked for, or by the accuracy budget)
+   * @param accuracyDrop the drop in percentage points: of top-1 agreement for classifiers, else
+   *     100·(1 − cosine) of the worst output
+   */
+  record Report(String method, int calibrationSamples, String measuredOn, int samples, List<OutputAccuracy> outputs,
+      List<LayerError> layers, List<Sensitivity> sensitivity, List<String> keptFloat, double accuracyDrop) {
+    public Report {
+      outputs = List.copyOf(outputs);
+      layers = List.copyOf(layers);
+      sensitivity = List.copyOf(sensitivity);
+      keptFloat = List.copyOf(keptFloat);
+    }
+  }
+
+  /**
+   * One output over all samples.
+   *
+   * @param output the output name
+   * @param cosine cosine similarity of int8 to float over all samples together
+   * @param maxAbsError the largest absolute difference
+   * @param top1Agreement the share of samples whose arg-max agrees (NaN when the output is not a class vector)
+   */
+  record OutputAccuracy(String output, double cosine, double maxAbsError, double top1Agreement) {}
+
+  /**
+   * The error a quantized layer adds.
+   *
+   * @param node the node name
+   * @param opType its operator
+   * @param cosine cosine of its (activated) output in the int8 model to the float one
+   * @param addedError how much that cosine fell below the worst cosine of its inputs
+   */
+  record LayerError(String node, String opType, double cosine, double addedError) {}
+
+  /**
+   * The cost of quantizing one layer alone.
+   *
+   * @param node the node name
+   * @param opType its operator
+   * @param accuracyDrop the drop (as in {@link Report#accuracyDrop}) with only this layer in int8
+   * @param cosine the lowest output cosine with only this layer in int8
+   */
+  record Sensitivity(String node, String opType, double accuracyDrop, double cosine) {}
+}

@@ -1,0 +1,188 @@
+package dev.mobilize.quant;
+
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.service.ErrorCode;
+import dev.mobilize.service.GraphExecutor;
+import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.Options;
+import dev.mobilize.service.Quantizer;
+import dev.mobilize.service.ServiceProperties;
+import dev.mobilize.service.TensorFormat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Quantizer} service: calibrates on the CPU runtime, writes the QDQ graph, measures it
+ * against the float model, and keeps the most sensitive layers float when an accuracy budget asks.
+ */
+@Component(service = Quantizer.class)
+public class PostTrainingQuantizer implements Quantizer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostTrainingQuantizer.class);
+
+  private final GraphExecutor executor;
+  private final List<FormatEntry> formats = new CopyOnWriteArrayList<>();
+
+  private record FormatEntry(String extension, TensorFormat format) {}
+
+  @Activate
+  public PostTrainingQuantizer(@Reference(target = "(" + ServiceProperties.EXECUTOR + "=cpu)") GraphExecutor executor) {
+    this.executor = executor;
+  }
+
+  /** For tests: with these tensor formats. */
+  PostTrainingQuantizer(GraphExecutor executor, List<TensorFormat> tensorFormats) {
+    this(executor);
+    tensorFormats.forEach(f -> formats.add(new FormatEntry(f.extension(), f)));
+  }
+
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  void addTensorFormat(TensorFormat f) {
+    formats.add(new FormatEntry(f.extension(), f));
+  }
+
+  void removeTensorFormat(TensorFormat f) {
+    formats.removeIf(e -> e.format() == f);
+  }
+
+  private Function<String, TensorFormat> formatLookup() {
+    return ext -> formats.stream().filter(e -> e.extension().equals(ext)).map(FormatEntry::format).findFirst()
+        .orElse(null);
+  }
+
+  @Override
+  public Model storeWeightsFloat16(Model model, Options options) {
+    return Float16Weights.apply(model);
+  }
+
+  @Override
+  public Result quantizeInt8(Model model, Options options, Progress progress) {
+    Threshold method = Threshold.parse(options.get(METHOD, "kl"));
+    String calib = options.get(CALIB, "");
+    if (calib.isBlank()) {
+      throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "int8 needs calibration data: give --calib with a folder"
+          + " of images (.jpg, .png) or tensor files (.pb, .npy), or one batch tensor file of typical inputs");
+    }
+    double maxDrop = options.getDouble(MAX_ACCURACY_DROP, Double.NaN);
+    if (options.has(MAX_ACCURACY_DROP) && !(maxDrop >= 0)) {
+      throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "--max-accuracy-drop must be a number of percentage"
+          + " points >= 0, e.g. 0.5; got '" + options.get(MAX_ACCURACY_DROP, "") + "'");
+    }
+    CalibrationData data = new CalibrationData(formatLookup(), ImagePreprocessing.of(options));
+    List<Map<String, Tensor>> samples = data.read(Path.of(calib), model.graph(), CALIB);
+    String validate = options.get(VALIDATE, "");
+    List<Map<String, Tensor>> measureOn = validate.isBlank() ? samples
+        : data.read(Path.of(validate), model.graph(), VALIDATE);
+
+    List<QuantTarget> all = QuantTargets.find(model.graph());
+    if (all.isEmpty()) {
+      throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "the model has no Conv, Gemm or MatMul with constant"
+          + " float weights, so there is nothing to quantize to int8; convert without --int8 (or with --fp16)");
+    }
+    List<String> keep = options.getList(KEEP_FLOAT);
+    List<String> unknown = keep.stream().filter(k -> all.stream().noneMatch(t -> t.isNamed(k))).toList();
+    if (!unknown.isEmpty()) {
+      throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "--keep-float names " + unknown + ", which are not"
+          + " quantizable nodes of the model; quantizable: " + all.stream().map(QuantTarget::name).toList());
+    }
+    List<QuantTarget> active = new ArrayList<>(all.stream().filter(t -> keep.stream().noneMatch(t::isNamed)).toList());
+    Set<String> keptFloat = new LinkedHashSet<>(all.stream().filter(t -> !active.contains(t)).map(QuantTarget::name)
+        .toList());
+
+    Set<String> values = new LinkedHashSet<>();
+    all.forEach(t -> {
+      values.add(t.input());
+      values.add(t.output());
+    });
+    Map<String, ChannelMeans> channelMeans = new LinkedHashMap<>();
+    all.forEach(t -> channelMeans.putIfAbsent(t.input(), new ChannelMeans(t.weightAxis() != 0 || !isConv(t))));
+    long started = System.nanoTime();
+    Map<String, Histogram> histograms = ActivationStatistics.collect(executor, model, values, channelMeans, samples,
+        progress);
+    Map<String, double[]> means = new LinkedHashMap<>();
+    channelMeans.forEach((v, m) -> {
+      if (m.means() != null) {
+        means.put(v, m.means());
+      }
+    });
+    Map<String, Float> scales = new LinkedHashMap<>();
+    Set<String> graphOutputs = new LinkedHashSet<>();
+    model.graph().outputs().forEach(o -> graphOutputs.add(o.name()));
+    histograms.forEach((v, h) -> {
+      // a model output feeds no later layer that could absorb clipping: it keeps its whole range
+      float t = graphOutputs.contains(v) ? Threshold.MINMAX.of(h) : method.of(h);
+      scales.put(v, t > 0 ? t / 127f : 1f);
+    });
+    LOG.info("calibrated {} values on {} samples ({}) in {} ms", values.size(), samples.size(), method.label(),
+        (System.nanoTime() - started) / 1_000_000);
+
+    AccuracyMeasure measure = new AccuracyMeasure(executor, model, measureOn);
+    Quantize quantize = targets -> InsertQdq.apply(model, targets, scales, means, method.label());
+    List<Sensitivity> ranking = List.of();
+    if (options.getBoolean(SENSITIVITY, false)) {
+      ranking = sensitivity(quantize, active, measure, progress);
+    }
+    Model int8 = quantize.with(active);
+    AccuracyMeasure.Outputs figures = measure.outputs(int8, progress, "measuring int8");
+    if (!Double.isNaN(maxDrop) && figures.drop() > maxDrop) {
+      if (ranking.isEmpty()) {
+        ranking = sensitivity(quantize, active, measure, progress);
+      }
+      for (Sensitivity s : ranking) {
+        if (figures.drop() <= maxDrop) {
+          break;
+        }
+        active.removeIf(t -> t.name().equals(s.node()));
+        keptFloat.add(s.node());
+        int8 = quantize.with(active);
+        figures = measure.outputs(int8, progress, "mixed precision");
+        LOG.info("kept {} float: accuracy drop {} pp", s.node(), figures.drop());
+      }
+    }
+    List<LayerError> layers = active.isEmpty() ? List.of() : measure.layers(int8, active, progress);
+    Report report = new Report(method.label(), samples.size(), validate.isBlank() ? "calibration data" : validate,
+        measureOn.size(), figures.outputs(), layers, ranking, List.copyOf(keptFloat), figures.drop());
+    return new Result(int8, report);
+  }
+
+  /** The QDQ model for a set of targets (calibration done). */
+  private interface Quantize {
+    Model with(List<QuantTarget> targets);
+  }
+
+  private static boolean isConv(QuantTarget t) {
+    return t.node().opType().endsWith("Conv");
+  }
+
+  /** Each active layer quantized alone, largest accuracy drop first (ties: lowest output cosine first). */
+  private static List<Sensitivity> sensitivity(Quantize quantize, List<QuantTarget> active, AccuracyMeasure measure,
+      Progress progress) {
+    List<Sensitivity> out = new ArrayList<>();
+    int i = 0;
+    for (QuantTarget t : active) {
+      Model one = quantize.with(List.of(t));
+      AccuracyMeasure.Outputs o = measure.outputs(one, Progress.NONE, "");
+      double cos = o.outputs().stream().mapToDouble(OutputAccuracy::cosine).min().orElse(1);
+      out.add(new Sensitivity(t.name(), t.node().opType(), o.drop(), cos));
+      progress.update("sensitivity", ++i, active.size());
+    }
+    out.sort((a, b) -> a.accuracyDrop() != b.accuracyDrop()
+        ? Double.compare(b.accuracyDrop(), a.accuracyDrop()) : Double.compare(a.cosine(), b.cosine()));
+    return out;
+  }
+}

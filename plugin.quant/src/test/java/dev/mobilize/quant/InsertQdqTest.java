@@ -1,0 +1,89 @@
+package dev.mobilize.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mobilize.ir.Attributes;
+import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Node;
+import dev.mobilize.ir.Shape;
+import dev.mobilize.ir.Tensor;
+import dev.mobilize.ir.ValueInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** IR in, IR out: where the Q/DQ pairs go, their names, and what is left float. */
+class InsertQdqTest {
+
+  /** x → Conv(w, b) → Relu → MaxPool → Conv(w2) → y, plus a MatMul of two inputs (not quantizable). */
+  static Model model() {
+    Graph g = Graph.builder("g")
+        .input(new ValueInfo("x", DataType.FLOAT, Shape.of(1, 2, 4, 4)))
+        .input(new ValueInfo("a", DataType.FLOAT, Shape.of(2, 2)))
+        .output(new ValueInfo("y", DataType.FLOAT, Shape.of(1, 3, 2, 2)))
+        .output(new ValueInfo("m", DataType.FLOAT, Shape.of(2, 2)))
+        .initializer("w", Tensor.ofFloats(new long[] {3, 2, 1, 1}, 1, 2, 3, 4, 5, 6))
+        .initializer("b", Tensor.ofFloats(new long[] {3}, 0.1f, 0.2f, 0.3f))
+        .initializer("w2", Tensor.ofFloats(new long[] {3, 3, 1, 1}, 1, 0, 0, 0, 1, 0, 0, 0, 1))
+        .node(Node.builder("Conv").name("conv1").inputs("x", "w", "b").outputs("c").build())
+        .node(Node.builder("Relu").name("relu1").inputs("c").outputs("r").build())
+        .node(Node.builder("MaxPool").name("pool").inputs("r").outputs("p")
+            .attributes(Attributes.builder().ints("kernel_shape", 2, 2).ints("strides", 2, 2).build()).build())
+        .node(Node.builder("Conv").name("conv2").inputs("p", "w2").outputs("y").build())
+        .node(Node.builder("MatMul").name("mm").inputs("a", "a").outputs("m").build())
+        .valueInfo(new ValueInfo("c", DataType.FLOAT, Shape.of(1, 3, 4, 4)))
+        .valueInfo(new ValueInfo("r", DataType.FLOAT, Shape.of(1, 3, 4, 4)))
+        .valueInfo(new ValueInfo("p", DataType.FLOAT, Shape.of(1, 3, 2, 2)))
+        .build();
+    return Model.of(g, Map.of("", 21L));
+  }
+
+  @Test
+  void findsConvsWithTheirFollowingActivationButNotAMatMulOfInputs() {
+    List<QuantTarget> t = QuantTargets.find(model().graph());
+    assertEquals(List.of("conv1", "conv2"), t.stream().map(QuantTarget::name).toList());
+    assertEquals("r", t.get(0).output(), "conv1's activated output is the Relu's");
+    assertEquals("y", t.get(1).output());
+  }
+
+  @Test
+  void placesPairsOnInputsAndGraphOutputs() {
+    Model m = model();
+    List<QuantTarget> t = QuantTargets.find(m.graph());
+    Map<String, Float> scales = Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f, "y", 0.2f);
+    Model q = InsertQdq.apply(m, t, scales, "kl");
+    String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
+    assertEquals("x_QuantizeLinear:QuantizeLinear x_DequantizeLinear:DequantizeLinear"
+        + " w_DequantizeLinear:DequantizeLinear b_DequantizeLinear:DequantizeLinear conv1:Conv relu1:Relu pool:MaxPool"
+        + " p_QuantizeLinear:QuantizeLinear p_DequantizeLinear:DequantizeLinear w2_DequantizeLinear:DequantizeLinear"
+        + " conv2:Conv y_QuantizeLinear:QuantizeLinear y_DequantizeLinear:DequantizeLinear mm:MatMul", ops);
+    Graph g = q.graph();
+    Node conv1 = g.nodes().stream().filter(n -> n.name().equals("conv1")).findFirst().orElseThrow();
+    assertEquals(List.of("x_dequantized", "w_dequantized", "b_dequantized"), conv1.inputs());
+    Node conv2 = g.nodes().stream().filter(n -> n.name().equals("conv2")).findFirst().orElseThrow();
+    assertEquals(List.of("p_dequantized", "w2_dequantized"), conv2.inputs());
+    assertEquals(List.of("y_float"), conv2.outputs(), "the graph output keeps its name on the final DQ");
+    assertEquals(DataType.INT8, g.initializer("w_quantized").orElseThrow().type());
+    assertEquals(DataType.INT32, g.initializer("b_quantized").orElseThrow().type());
+    // B_scale = x_scale · W_scale: channel 0 max|W| = 2 → 2/127
+    assertEquals(0.1f * (2f / 127), g.initializer("b_scale").orElseThrow().toFloatArray()[0], 1e-9f);
+    assertTrue(g.initializer("w").isEmpty() && g.initializer("b").isEmpty(), "float weights removed");
+    assertEquals("int8", q.metadata().get("mobilize.quantization"));
+    assertEquals("kl", q.metadata().get("mobilize.calibration"));
+    assertEquals(0, g.initializer("x_zero_point").orElseThrow().toByteArray()[0]);
+  }
+
+  @Test
+  void aKeptFloatNodeHasNoPairOfItsOwn() {
+    Model m = model();
+    List<QuantTarget> t = QuantTargets.find(m.graph()).stream().filter(x -> !x.isNamed("conv2")).toList();
+    Model q = InsertQdq.apply(m, t, Map.of("x", 0.1f), "minmax");
+    Node conv2 = q.graph().nodes().stream().filter(n -> n.name().equals("conv2")).findFirst().orElseThrow();
+    assertEquals(List.of("p", "w2"), conv2.inputs());
+    assertTrue(q.graph().initializer("w2").isPresent());
+  }
+}
