@@ -1,7 +1,9 @@
 package dev.mobilize.service;
 
 import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Tensor;
 import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -68,8 +70,10 @@ public interface Quantizer {
    *
    * @param model the QDQ model
    * @param report how it compares with the float model
+   * @param sample one input from the data the report was measured on, for checking a converted file
+   *     on the values the model was calibrated for (random inputs leave the calibrated ranges)
    */
-  record Result(Model model, Report report) {}
+  record Result(Model model, Report report, Map<String, Tensor> sample) {}
 
   /**
    * Accuracy of the int8 model against the float one.

@@ -157,7 +157,7 @@ public class PostTrainingQuantizer implements Quantizer {
     List<LayerError> layers = active.isEmpty() ? List.of() : measure.layers(int8, active, progress);
     Report report = new Report(method.label(), samples.size(), validate.isBlank() ? "calibration data" : validate,
         measureOn.size(), figures.outputs(), layers, ranking, List.copyOf(keptFloat), figures.drop());
-    return new Result(int8, report);
+    return new Result(int8, report, measureOn.get(0));
   }
 
   /** The QDQ model for a set of targets (calibration done). */
