@@ -155,7 +155,7 @@ final class MaceWriters {
     } else if (d[1] == 1 && d[0] == group) {
       // MACE's depthwise filter is [multiplier, C, kh, kw]
       type = "DepthwiseConv2d";
-      filter = ctx.newWeight(n.input(1) + "_dw", Tensor.of(w.type(), new long[] {1, d[0], d[2], d[3]},
+      filter = ctx.newFloatWeight(n.input(1) + "_dw", Tensor.of(w.type(), new long[] {1, d[0], d[2], d[3]},
           w.toByteArray()));
     } else {
       throw new IllegalArgumentException("group convolution (group " + group + ", weight "
