@@ -16,6 +16,9 @@ final class Formats {
   static final int OIHW = 101;
   static final int AUTO = 1000;
 
+  /** MACE's framework_type for models converted from TensorFlow. */
+  static final int FRAMEWORK_TENSORFLOW = 0;
+
   /** MACE's framework_type for models converted from ONNX. */
   static final int FRAMEWORK_ONNX = 2;
 

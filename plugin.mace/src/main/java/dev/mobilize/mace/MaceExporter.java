@@ -67,7 +67,7 @@ public final class MaceExporter implements ModelExporter {
 
   @Override
   public Set<String> expresses() {
-    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_GEMM);
+    return Set.of(FusedOps.FUSED_CONV, FusedOps.FUSED_CONV_TRANSPOSE, FusedOps.FUSED_GEMM);
   }
 
   @Override
@@ -258,6 +258,7 @@ public final class MaceExporter implements ModelExporter {
     }
     String base = switch (n.opType()) {
       case FusedOps.FUSED_CONV -> "Conv";
+      case FusedOps.FUSED_CONV_TRANSPOSE -> "ConvTranspose";
       case FusedOps.FUSED_GEMM -> "Gemm";
       default -> null;
     };

@@ -26,6 +26,7 @@ final class MaceReaders {
   static final Map<String, Reader> TABLE = Map.ofEntries(
       entry("Conv2D", MaceReaders::conv),
       entry("DepthwiseConv2d", MaceReaders::conv),
+      entry("Deconv2D", MaceReaders::deconv),
       entry("Pooling", MaceReaders::pooling),
       entry("Reduce", MaceReaders::reduce),
       entry("Eltwise", MaceReaders::eltwise),
@@ -115,6 +116,47 @@ final class MaceReaders {
     }
     String out = op.getOutput(0);
     withActivation(a, out, ctx, o -> ctx.node("Conv", in, List.of(o), b.build()));
+  }
+
+  /**
+   * Deconv2D of an ONNX or Caffe net as ConvTranspose: filter [M, C, kh, kw] back to ONNX's [C, M, kh,
+   * kw], the total padding split total/2 before and the rest after (MACE's cut of the full output).
+   */
+  static void deconv(OperatorDef op, Args a, ImportContext ctx) {
+    if (a.i("framework_type", 0) == Formats.FRAMEWORK_TENSORFLOW) {
+      throw new IllegalArgumentException("Deconv2D of a TensorFlow net (output shape input) is not read");
+    }
+    Tensor filter = ctx.initializers.get(op.getInput(1));
+    if (filter == null || filter.rank() != 4) {
+      throw new IllegalArgumentException("the filter '" + op.getInput(1) + "' must be a constant [M, C, kh, kw] "
+          + "tensor");
+    }
+    if (a.i("group", 1) != 1) {
+      throw new IllegalArgumentException("Deconv2D with group " + a.i("group", 1) + " is not read; expected 1");
+    }
+    long[] d = filter.dims();
+    float[] src = filter.toFloatArray();
+    float[] dst = new float[src.length];
+    int m = (int) d[0];
+    int c = (int) d[1];
+    int k = (int) (d[2] * d[3]);
+    for (int mi = 0; mi < m; mi++) {
+      for (int ci = 0; ci < c; ci++) {
+        System.arraycopy(src, (mi * c + ci) * k, dst, (ci * m + mi) * k, k);
+      }
+    }
+    Attributes.Builder b = Attributes.builder();
+    long[] strides = a.ints("strides");
+    b.ints("strides", strides == null ? new long[] {1, 1} : strides);
+    long[] pads = pads(a);
+    b.ints("pads", pads == null ? new long[] {0, 0, 0, 0} : pads);
+    b.ints("kernel_shape", d[2], d[3]);
+    String w = ctx.constant("filter", Tensor.ofFloats(new long[] {c, m, d[2], d[3]}, dst));
+    List<String> in = new ArrayList<>(List.of(op.getInput(0), w));
+    if (op.getInputCount() > 2) {
+      in.add(op.getInput(2));
+    }
+    withActivation(a, op.getOutput(0), ctx, o -> ctx.node("ConvTranspose", in, List.of(o), b.build()));
   }
 
   /** Emits the op (into a temporary value if MACE fused an activation) and the activation after it. */
