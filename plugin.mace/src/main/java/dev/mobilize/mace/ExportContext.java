@@ -12,6 +12,7 @@ import dev.mobilize.mace.proto.MaceNet.OutputShape;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ final class ExportContext {
   /** Values produced by ops with data_format AUTO (and rank-4 graph inputs): described NHWC. */
   final Set<String> formatted = new HashSet<>();
   private final Set<String> taken = new HashSet<>();
+  /** Shapes of values the writers add (not in the graph). */
+  private final Map<String, long[]> tempDims = new HashMap<>();
   private final MaceNet.DataType floatType;
 
   ExportContext(Graph graph, boolean fp16) {
@@ -39,6 +42,16 @@ final class ExportContext {
       taken.addAll(n.inputs());
       taken.addAll(n.outputs());
     });
+  }
+
+  /** A new value of the same shape as {@code like}: MACE sizes its buffers from every op's output shape. */
+  String freshLike(String base, String like) {
+    String n = fresh(base);
+    long[] d = dims(like);
+    if (d != null) {
+      tempDims.put(n, d);
+    }
+    return n;
   }
 
   String fresh(String base) {
@@ -54,6 +67,10 @@ final class ExportContext {
     Tensor t = graph.initializers().get(value);
     if (t != null) {
       return t.dims();
+    }
+    long[] temp = tempDims.get(value);
+    if (temp != null) {
+      return temp;
     }
     return graph.info(value).flatMap(v -> v.shape().staticDims()).orElse(null);
   }

@@ -257,7 +257,7 @@ final class MaceWriters {
     float[] p = n.attributes().floats(FusedOps.ACTIVATION_PARAMS, new float[0]);
     OperatorDef.Builder probe = OperatorDef.newBuilder();
     if (b.getType().equals("MatMul") || !activationArgs(act, p, probe)) {
-      String tmp = ctx.fresh(n.output(0) + "_pre_act");
+      String tmp = ctx.freshLike(n.output(0) + "_pre_act", n.output(0));
       ctx.add(b, auto, List.of(tmp));
       activation(act, p, tmp, n.output(0), n.name() + "_act", ctx);
       return;
@@ -414,7 +414,7 @@ final class MaceWriters {
     OperatorDef.Builder b = ctx.op("Activation", name, auto).addInput(in);
     if (act.equals("HardSwish") || act.equals("Swish")) {
       // x * hardsigmoid(x) with alpha 1/6, beta 1/2 (HardSwish), x * sigmoid(x) (Swish)
-      String gate = ctx.fresh(out + "_gate");
+      String gate = ctx.freshLike(out + "_gate", out);
       if (act.equals("HardSwish")) {
         activationArgs("HardSigmoid", new float[] {1f / 6f, 0.5f}, b);
       } else {

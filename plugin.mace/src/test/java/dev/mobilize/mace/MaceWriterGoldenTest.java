@@ -92,6 +92,32 @@ class MaceWriterGoldenTest {
     assertTrue(Mace.relativeError(actual, expected) <= 1e-6, "relative error " + Mace.relativeError(actual, expected));
   }
 
+  /**
+   * Values the writer adds (a fused HardSwish written as Conv2D, HARDSIGMOID and a product) carry
+   * output shapes too: MACE sizes its buffers from them, and real MACE corrupted its heap
+   * ("malloc_consolidate(): invalid chunk size") on ppocr_cls optimized without them.
+   */
+  @Test
+  void everyOpHasItsOutputShapes() throws Exception {
+    float[] w = new float[2 * 1 * 3 * 3];
+    Graph g = Graph.builder("hswish")
+        .input(new ValueInfo("data", DataType.FLOAT, Shape.of(1, 1, 4, 4)))
+        .initializer("w", Tensor.ofFloats(new long[] {2, 1, 3, 3}, w))
+        .node(Node.builder(FusedOps.FUSED_CONV).domain("mobilize").name("conv").inputs("data", "w").outputs("c")
+            .attributes(Attributes.builder().ints("pads", 1, 1, 1, 1).set(FusedOps.ACTIVATION, "HardSwish").build())
+            .build())
+        .output(ValueInfo.unknown("c"))
+        .build();
+    List<Path> files = Mace.exporter().write(Model.of(g, Map.of("", 17L, "mobilize", 1L)), dir, "hswish",
+        Options.NONE);
+    MaceNet.NetDef net = MaceNet.MultiNetDef.parseFrom(Files.readAllBytes(files.get(0))).getNetDef(0);
+    assertEquals(List.of("Conv2D", "Activation", "Eltwise"), net.getOpList().stream().map(o -> o.getType()).toList());
+    for (MaceNet.OperatorDef op : net.getOpList()) {
+      assertEquals(op.getOutputCount(), op.getOutputShapeCount(), op.getName() + " has no output shape");
+      assertEquals(List.of(1L, 4L, 4L, 2L), op.getOutputShape(0).getDimsList(), op.getName() + " NHWC shape");
+    }
+  }
+
   @Test
   void preflightListsEveryNodeMaceCannotExpress() {
     Graph g = Graph.builder("bad")
