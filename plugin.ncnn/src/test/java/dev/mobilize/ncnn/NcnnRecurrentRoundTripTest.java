@@ -144,6 +144,9 @@ class NcnnRecurrentRoundTripTest {
       }
       OnnxTensors.writeFile(d.resolve("input_0.pb"), "x", x);
       OnnxTensors.writeFile(d.resolve("output_0.pb"), "y", expected.get("y"));
+      if (expected.containsKey("Y_h")) {
+        OnnxTensors.writeFile(d.resolve("output_1.pb"), "Y_h", expected.get("Y_h"));
+      }
     }
   }
 
