@@ -23,12 +23,16 @@ import org.osgi.service.component.annotations.Component;
  * (IR {@code [1, dirs, H]}). For batch 1 these hold the elements of ONNX's X {@code [T, 1, I]},
  * Y {@code [T, dirs, 1, H]} and Y_h {@code [dirs, 1, H]} in the same order, so:
  * <ul>
- *   <li>X comes from the Transpose that moved the batch axis (PyTorch's batch_first export), which
- *       becomes a Transpose that keeps it first (or nothing);
+ *   <li>X is the nearest value above it, on such an order-keeping chain, whose shape starts with
+ *       1 (PyTorch's batch_first Transpose [1,0,2] keeps the order), reshaped where needed; or it
+ *       comes from a Transpose {@code [p0, 0, p2]} of a {@code [1, ...]} value, which becomes
+ *       {@code [0, p0, p2]};
  *   <li>Y and Y_h feed chains of Squeeze/Unsqueeze/Reshape/Flatten and Transposes that keep the
  *       order of their non-unit axes (PyTorch's {@code Squeeze → Transpose} and
  *       {@code Transpose → Reshape → Transpose}); the last value of such a chain that starts with
- *       a 1 is written by the ncnn node, through a Reshape where its shape differs.
+ *       a 1 is written by the ncnn node, through a Reshape where its shape differs;
+ *   <li>a Y that such a chain leads into the X of another LSTM/GRU (stacked layers) is written back
+ *       through a Reshape that the next layer's lowering then skips.
  * </ul>
  * What ncnn's layers cannot compute stays as it is and the writer reports {@link #whyNot}.
  */
@@ -188,25 +192,29 @@ public final class LowerRecurrent implements GraphPass {
     Plan p = new Plan();
     p.original = n;
     String base = n.name().isEmpty() ? n.output(0) : n.name();
-    // X as [1, T, I]
+    // X as [1, T, I]: the nearest value above it whose shape starts with 1, or a moved Transpose
     String xv = n.input(0);
-    if (layout == 0 && t != 1) {
-      Node tr = g.producer(xv).orElse(null);
-      long[] perm = tr == null || !tr.opType().equals("Transpose") ? null : tr.attributes().ints("perm", null);
-      long[] src = tr == null ? null : staticDims(g, tr.input(0));
-      if (perm == null || perm.length != 3 || perm[1] != 0 || src == null || src[0] != 1) {
-        return Plan.no("X '" + xv + "' is [" + t + ", 1, " + x[2] + "]; ncnn blobs have no batch axis, so X must "
-            + "come from a Transpose that moved the batch axis of a [1, ...] value (as PyTorch's batch_first "
-            + "export does)");
+    long[] xWant = {1, t, x[2]};
+    String above = source(g, xv);
+    Node tr = g.producer(xv).orElse(null);
+    long[] perm = tr == null || !tr.opType().equals("Transpose") ? null : tr.attributes().ints("perm", null);
+    long[] src = tr == null ? null : staticDims(g, tr.input(0));
+    if (above != null) {
+      xv = above;
+      if (!Arrays.equals(staticDims(g, above), xWant)) {
+        xv = base + "_x_ncnn";
+        p.before.add(reshape(above, xv, xWant, p));
       }
-      xv = tr.input(0);
-      if (perm[0] != 1) {
-        String moved = base + "_x_ncnn";
-        p.before.add(Node.builder("Transpose").name(moved).inputs(xv).outputs(moved)
-            .attributes(Attributes.builder().ints("perm", 0, perm[0], perm[2]).build()).build());
-        p.infos.add(new ValueInfo(moved, DataType.FLOAT, Shape.of(1, t, x[2])));
-        xv = moved;
-      }
+    } else if (layout == 0 && perm != null && perm.length == 3 && perm[1] == 0 && src != null && src[0] == 1) {
+      // a Transpose [p0, 0, p2] of a [1, ...] value: the same Transpose with the 1 kept first
+      xv = base + "_x_ncnn";
+      p.before.add(Node.builder("Transpose").name(xv).inputs(tr.input(0)).outputs(xv)
+          .attributes(Attributes.builder().ints("perm", 0, perm[0], perm[2]).build()).build());
+      p.infos.add(new ValueInfo(xv, DataType.FLOAT, Shape.of(xWant)));
+    } else {
+      return Plan.no("X '" + xv + "' is " + Shape.format(x) + "; ncnn blobs have no batch axis, so X must come "
+          + "from a [1, ...] value through Squeeze/Reshape/Transpose (as PyTorch's batch_first export and "
+          + "stacked layers give) or from a Transpose that moved the batch axis");
     }
     List<String> ins = new ArrayList<>(List.of(xv, n.input(1), n.input(2), n.hasInput(3) ? n.input(3) : ""));
     // initial states as [1, dirs, H]
@@ -251,18 +259,26 @@ public final class LowerRecurrent implements GraphPass {
     int outs = lstm ? 3 : 2;
     List<String> outNames = new ArrayList<>();
     boolean statesUsed = false;
+    String mine;
     for (int o = 0; o < outs; o++) {
       long[] want = o == 0 ? new long[] {1, t, dirs * h} : state;
       String v = o < n.outputs().size() ? n.output(o) : "";
       String target = v.isEmpty() ? null : target(g, v);
       boolean used = !v.isEmpty() && (!g.consumers(v).isEmpty() || isOutput(g, v));
+      if (used && target == null && o == 0 && feedsRecurrent(g, v)) {
+        // a stacked layer reads Y: written back as Y here, the next layer's lowering finds mine above it
+        mine = base + "_out0_ncnn";
+        p.after.add(reshape(mine, v, staticDims(g, v), p));
+        p.infos.add(new ValueInfo(mine, DataType.FLOAT, Shape.of(want)));
+        outNames.add(mine);
+        continue;
+      }
       if (used && target == null) {
         return Plan.no("output '" + v + "' is " + Shape.format(staticDims(g, v)) + " and read as such; ncnn writes "
             + "it as a blob without the batch axis " + Shape.format(want) + ", and no Squeeze/Transpose/Reshape "
             + "chain after it reaches a shape that starts with 1");
       }
       statesUsed |= o > 0 && used;
-      String mine;
       if (!used) {
         mine = base + "_out" + o + "_ncnn";
       } else if (Arrays.equals(staticDims(g, target), want)) {
@@ -313,6 +329,38 @@ public final class LowerRecurrent implements GraphPass {
       }
     }
     return found;
+  }
+
+  /**
+   * The nearest value above {@code v} (v included) on a chain of order-keeping nodes whose shape
+   * starts with 1, or null.
+   */
+  static String source(Graph g, String v) {
+    String cur = v;
+    while (true) {
+      if (startsWithOne(g, cur)) {
+        return cur;
+      }
+      Node p = g.producer(cur).orElse(null);
+      if (p == null || !p.domain().isEmpty() || !ORDER_KEEPING.contains(p.opType()) || p.outputs().size() != 1
+          || p.opType().equals("Transpose") && !keepsOrder(staticDims(g, p.input(0)), p.attributes().ints("perm", null))) {
+        return null;
+      }
+      cur = p.input(0);
+    }
+  }
+
+  /** Whether the order-keeping chain from {@code v} ends in the X of LSTM/GRU nodes only. */
+  static boolean feedsRecurrent(Graph g, String v) {
+    String cur = v;
+    while (!isOutput(g, cur) && g.consumers(cur).size() == 1 && g.consumers(cur).get(0).domain().isEmpty()
+        && ORDER_KEEPING.contains(g.consumers(cur).get(0).opType()) && g.consumers(cur).get(0).input(0).equals(cur)) {
+      cur = g.consumers(cur).get(0).output(0);
+    }
+    String end = cur;
+    List<Node> users = g.consumers(end);
+    return !isOutput(g, end) && !users.isEmpty() && users.stream().allMatch(u -> u.domain().isEmpty()
+        && (u.opType().equals("LSTM") || u.opType().equals("GRU")) && u.input(0).equals(end));
   }
 
   /** Whether a Transpose leaves the elements in the same order: its non-unit axes stay in order. */

@@ -33,10 +33,13 @@ final class NcnnRecurrentWriter implements NcnnLayerWriter {
     Tensor r = ctx.requireConstant(node, 2, "R");
     long[] wd = w.dims();
     long[] rd = r.dims();
+    if (wd.length != 3 || rd.length != 3) {
+      throw new CannotExpress("W " + w.shape() + " and R " + r.shape() + " must be 3-D");
+    }
     int dirs = (int) wd[0];
     int h = (int) rd[2];
     int in = (int) wd[2];
-    if (wd.length != 3 || rd.length != 3 || wd[1] != (long) gates * h || rd[1] != (long) gates * h || rd[0] != dirs) {
+    if (wd[1] != (long) gates * h || rd[1] != (long) gates * h || rd[0] != dirs) {
       throw new CannotExpress("W " + w.shape() + " and R " + r.shape() + " do not fit " + gates + " gates");
     }
     float[] b = node.hasInput(3) ? ctx.requireConstant(node, 3, "B").toFloatArray() : new float[dirs * 2 * gates * h];

@@ -40,7 +40,7 @@ class LowerRecurrentTest {
         .build();
     List<Problem> problems = Ncnn.exporter().check(Model.of(g, Map.of("", 21L)), Options.of(Map.of(
         "input-shape", "x:6,1,3")));
-    assertTrue(problems.stream().anyMatch(p -> p.toString().contains("'rnn' (LSTM): X 'x' is [6, 1, 3]")
+    assertTrue(problems.stream().anyMatch(p -> p.toString().contains("'rnn' (LSTM): X 'x' is [6,1,3]")
         && p.toString().contains("batch_first")), problems.toString());
   }
 

@@ -49,7 +49,9 @@ class NcnnRecurrentRoundTripTest {
         Arguments.of("lstm_bidirectional", pytorch("LSTM", "bidirectional", Attributes.EMPTY, false, false)),
         Arguments.of("gru_forward", pytorch("GRU", "forward", lbr(), true, true)),
         Arguments.of("gru_bidirectional", pytorch("GRU", "bidirectional", lbr(), false, false)),
-        Arguments.of("lstm_layout1", layout1()));
+        Arguments.of("lstm_layout1", layout1()),
+        Arguments.of("lstm_two_layers", pytorch("LSTM", "forward", Attributes.EMPTY, false, false, 2)),
+        Arguments.of("gru_two_layers_bidirectional", pytorch("GRU", "bidirectional", lbr(), false, false, 2)));
   }
 
   static Attributes lbr() {
@@ -62,6 +64,14 @@ class NcnnRecurrentRoundTripTest {
    * states and Y_h as a second output (uni only).
    */
   static Model pytorch(String op, String direction, Attributes extra, boolean states, boolean yh) {
+    return pytorch(op, direction, extra, states, yh, 1);
+  }
+
+  /**
+   * As above with {@code layers} stacked layers (PyTorch's num_layers): layer k + 1 reads layer k's
+   * Y through the same Squeeze or Transpose/Reshape, without the batch Transposes.
+   */
+  static Model pytorch(String op, String direction, Attributes extra, boolean states, boolean yh, int layers) {
     boolean lstm = op.equals("LSTM");
     int gates = lstm ? 4 : 3;
     int dirs = direction.equals("bidirectional") ? 2 : 1;
@@ -82,21 +92,37 @@ class NcnnRecurrentRoundTripTest {
         ins.add("c0");
       }
     }
-    g.node(Node.builder(op).name("rnn").inputs(ins).outputs("Y", "Y_h").attributes(extra.toBuilder()
-        .set("direction", direction).set("hidden_size", (long) H).build()).build());
-    if (dirs == 1) {
-      g.initializer("axis1", Tensor.vector(1))
-          .node(Node.builder("Squeeze").name("sq").inputs("Y", "axis1").outputs("ys").build())
-          .node(Node.builder("Transpose").name("out_t").inputs("ys").outputs("y")
-              .attributes(Attributes.builder().ints("perm", 1, 0, 2).build()).build());
-    } else {
-      g.initializer("flat", Tensor.vector(0, 0, -1))
-          .node(Node.builder("Transpose").name("t1").inputs("Y").outputs("yt")
-              .attributes(Attributes.builder().ints("perm", 0, 2, 1, 3).build()).build())
-          .node(Node.builder("Reshape").name("r").inputs("yt", "flat").outputs("yr").build())
-          .node(Node.builder("Transpose").name("out_t").inputs("yr").outputs("y")
-              .attributes(Attributes.builder().ints("perm", 1, 0, 2).build()).build());
+    String in = "xt";
+    for (int k = 0; k < layers; k++) {
+      String sfx = k == 0 ? "" : "_" + k;
+      List<String> layerIns = new ArrayList<>(ins);
+      layerIns.set(0, in);
+      if (k > 0) {
+        g.initializer("W" + sfx, ramp(new long[] {dirs, gates * H, dirs * H}, 0.5f));
+        g.initializer("R" + sfx, ramp(new long[] {dirs, gates * H, H}, -0.4f));
+        g.initializer("B" + sfx, ramp(new long[] {dirs, 2 * gates * H}, -0.2f));
+        layerIns.set(1, "W" + sfx);
+        layerIns.set(2, "R" + sfx);
+        layerIns.set(3, "B" + sfx);
+      }
+      boolean last = k == layers - 1;
+      String yk = "Y" + sfx;
+      g.node(Node.builder(op).name("rnn" + sfx).inputs(layerIns).outputs(yk, last ? "Y_h" : "Y_h_l" + k)
+          .attributes(extra.toBuilder().set("direction", direction).set("hidden_size", (long) H).build()).build());
+      String seq = last ? "ys" : "seq" + sfx;
+      if (dirs == 1) {
+        g.initializer("axis1", Tensor.vector(1))
+            .node(Node.builder("Squeeze").name("sq" + sfx).inputs(yk, "axis1").outputs(last ? "ys" : seq).build());
+      } else {
+        g.initializer("flat", Tensor.vector(0, 0, -1))
+            .node(Node.builder("Transpose").name("t1" + sfx).inputs(yk).outputs("yt" + sfx)
+                .attributes(Attributes.builder().ints("perm", 0, 2, 1, 3).build()).build())
+            .node(Node.builder("Reshape").name("r" + sfx).inputs("yt" + sfx, "flat").outputs(seq).build());
+      }
+      in = seq;
     }
+    g.node(Node.builder("Transpose").name("out_t").inputs("ys").outputs("y")
+        .attributes(Attributes.builder().ints("perm", 1, 0, 2).build()).build());
     g.output(new ValueInfo("y", DataType.FLOAT, Shape.of(1, T, dirs * H)));
     if (yh) {
       g.output(new ValueInfo("Y_h", DataType.FLOAT, Shape.of(1, 1, H)));
