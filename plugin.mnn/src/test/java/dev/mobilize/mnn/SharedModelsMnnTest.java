@@ -47,7 +47,7 @@ class SharedModelsMnnTest {
     String name = dir.getFileName().toString();
     String variant = (optimize ? "optimized" : "as-imported") + (fp16 ? "-fp16" : "");
     Model onnx = new OnnxImporter().read(dir.resolve("model.onnx"), Options.NONE);
-    Model model = optimize ? Optimizer.optimize(onnx, new MnnExporter().expresses()) : onnx;
+    Model model = optimize ? Mnn.optimize(onnx, new MnnExporter().expresses()) : onnx;
     Options options = Options.of(Map.of("fp16", String.valueOf(fp16)));
     List<Problem> problems = new MnnExporter().check(model, options);
     assertTrue(problems.isEmpty(), name + " " + variant + ": " + problems);

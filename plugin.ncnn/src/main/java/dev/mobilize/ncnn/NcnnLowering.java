@@ -33,7 +33,8 @@ final class NcnnLowering {
         new FoldShapeSubgraphs(executor), // needs shapes; turns Shape chains into constants
         new DropIdentities(),             // Casts that folding left as copies
         new RecognizeShuffleChannel(),    // after folding: its Reshapes are static then
-        new RecognizeGroupNorm());        // likewise
+        new RecognizeGroupNorm(),         // likewise
+        new LowerRecurrent());            // needs static shapes to follow X and Y to batch-1 values
   }
 
   Model lower(Model model, Options options) {

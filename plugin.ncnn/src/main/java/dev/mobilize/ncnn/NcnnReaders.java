@@ -53,5 +53,7 @@ final class NcnnReaders {
       entry("Crop", new NcnnCropReader()),
       entry("Slice", new NcnnSliceReader()),
       entry("ShuffleChannel", new NcnnShuffleChannelReader()),
-      entry("Reduction", new NcnnReductionReader()));
+      entry("Reduction", new NcnnReductionReader()),
+      entry("LSTM", new NcnnRecurrentReader(true)),
+      entry("GRU", new NcnnRecurrentReader(false)));
 }

@@ -82,7 +82,11 @@ final class NcnnWriters {
       entry("ReduceLogSum", new NcnnReductionWriter(9)),
       entry("ReduceLogSumExp", new NcnnReductionWriter(10)),
       entry("ncnn.ShuffleChannel", new NcnnShuffleChannelWriter()),
-      entry("ncnn.GroupNorm", new NcnnGroupNormWriter()));
+      entry("ncnn.GroupNorm", new NcnnGroupNormWriter()),
+      entry("ncnn.LSTM", new NcnnRecurrentWriter()),
+      entry("ncnn.GRU", new NcnnRecurrentWriter()),
+      entry("LSTM", new NcnnUnloweredRecurrentWriter()),
+      entry("GRU", new NcnnUnloweredRecurrentWriter()));
 
   /** The table key of a node: its op type, prefixed with its domain outside the ONNX domain. */
   static String key(dev.mobilize.ir.Node node) {

@@ -17,17 +17,18 @@ import java.util.function.UnaryOperator;
  * The default optimization pipeline: the passes in order, one per line, and the driver that runs
  * them round after round until a round changes nothing. Each pass is registered as a service with
  * {@code mobilize.pass=<name>} and {@code mobilize.pass.order=<index in this list>}, so that the
- * {@code convert} command runs the same order.
+ * {@code convert} command runs the same order. Public (in a package the bundle does not export) so
+ * that the format plugins' tests run exactly this pipeline.
  */
-final class Pipeline {
+public final class Pipeline {
 
   private Pipeline() {}
 
   /** Rounds after which a pipeline that still rewrites is a bug (rules undoing each other). */
-  static final int MAX_ROUNDS = 12;
+  public static final int MAX_ROUNDS = 12;
 
   /** The default pipeline, in order. */
-  static List<GraphPass> defaults(GraphExecutor executor) {
+  public static List<GraphPass> defaults(GraphExecutor executor) {
     return List.of(
         // cleanup first: every later rule has less to look at
         new RemoveIdentity(),
@@ -69,10 +70,10 @@ final class Pipeline {
   }
 
   /** One pass application that changed the model. */
-  record Step(int round, String pass, int rewrites) {}
+  public record Step(int round, String pass, int rewrites) {}
 
   /** The optimized model and what fired. */
-  record Result(Model model, List<Step> steps, int rounds) {
+  public record Result(Model model, List<Step> steps, int rounds) {
 
     /** Rewrites per pass, in pipeline order of first firing. */
     Map<String, Integer> rewritesByPass() {
@@ -89,7 +90,7 @@ final class Pipeline {
    *
    * @throws MobilizeException if the passes still rewrite after {@link #MAX_ROUNDS} rounds
    */
-  static Result run(Model model, List<GraphPass> passes, Set<String> expressible, PassContext context,
+  public static Result run(Model model, List<GraphPass> passes, Set<String> expressible, PassContext context,
       UnaryOperator<Model> inferShapes) {
     List<GraphPass> active = passes.stream().filter(p -> expressible.containsAll(p.produces())).toList();
     List<Step> steps = new ArrayList<>();

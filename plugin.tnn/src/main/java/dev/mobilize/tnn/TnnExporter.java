@@ -87,8 +87,9 @@ public final class TnnExporter implements ModelExporter {
       HalfWeights.apply(net);
     }
     if (!net.floatQdq.isEmpty()) {
-      LOG.warn("{}: {} QuantizeLinear/DequantizeLinear node(s) written in float (TNN int8 layers are not written "
-          + "yet), so the TNN model computes the float model: {}", baseName, net.floatQdq.size(),
+      LOG.warn("{}: {} QuantizeLinear/DequantizeLinear node(s) outside an int8 convolution pattern are written in "
+          + "float (only convolutions with quantized input and output become QuantizedConvolution): {}", baseName,
+          net.floatQdq.size(),
           String.join(", ", net.floatQdq.subList(0, Math.min(10, net.floatQdq.size())))
           + (net.floatQdq.size() > 10 ? ", ..." : ""));
     }

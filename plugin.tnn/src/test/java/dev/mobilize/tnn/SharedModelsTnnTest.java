@@ -30,12 +30,17 @@ class SharedModelsTnnTest {
 
   @TestFactory
   Stream<DynamicTest> sharedModels() throws IOException {
-    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d, false)));
+    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d, false, false)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> sharedModelsOptimized() throws IOException {
+    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName() + " optimized", () -> check(d, true, false)));
   }
 
   @TestFactory
   Stream<DynamicTest> sharedModelsWithHalfWeights() throws IOException {
-    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d, true)));
+    return models().stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d, false, true)));
   }
 
   private static List<Path> models() throws IOException {
@@ -44,9 +49,10 @@ class SharedModelsTnnTest {
     }
   }
 
-  void check(Path dir, boolean fp16) throws IOException {
+  void check(Path dir, boolean optimize, boolean fp16) throws IOException {
     String name = dir.getFileName().toString();
-    Model onnx = new OnnxImporter().read(dir.resolve("model.onnx"), Options.NONE);
+    Model imported = new OnnxImporter().read(dir.resolve("model.onnx"), Options.NONE);
+    Model onnx = optimize ? Tnn.optimize(imported, Tnn.exporter().expresses()) : imported;
     List<Path> sets;
     try (Stream<Path> s = Files.list(dir)) {
       sets = s.filter(x -> x.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
@@ -60,7 +66,7 @@ class SharedModelsTnnTest {
             .append(String.join(",", Arrays.stream(e.getValue().dims()).mapToObj(Long::toString).toList()));
       }
       Options options = Options.of(Map.of("input-shape", shape.toString(), "fp16", String.valueOf(fp16)));
-      List<Path> files = Tnn.exporter().write(onnx, out.resolve(name + (fp16 ? "_fp16" : "")), "model", options);
+      List<Path> files = Tnn.exporter().write(onnx, out.resolve(name + (optimize ? "_opt" : "") + (fp16 ? "_fp16" : "")), "model", options);
       if (fp16) {
         assertTrue(halfWeights(files) > 0, name + ": no half weights in " + files.get(1));
       }
@@ -74,7 +80,8 @@ class SharedModelsTnnTest {
       }
     }
     double tolerance = fp16 ? 1e-2 : 1e-4;
-    System.out.printf("tnn round trip %s%s: relative max error %.2e%n", name, fp16 ? " (fp16)" : "", worst);
+    System.out.printf("tnn round trip %s%s%s: relative max error %.2e%n", name, optimize ? " optimized" : "",
+        fp16 ? " (fp16)" : "", worst);
     assertTrue(worst <= tolerance, name + ": relative max error " + worst + " > " + tolerance);
   }
 

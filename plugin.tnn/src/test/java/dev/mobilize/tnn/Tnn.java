@@ -1,14 +1,18 @@
 package dev.mobilize.tnn;
 
 import dev.mobilize.cpu.CpuGraphExecutor;
+import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.onnx.OnnxModelInspector;
+import dev.mobilize.optimize.Pipeline;
 import dev.mobilize.service.Options;
+import dev.mobilize.service.PassContext;
 import dev.mobilize.service.PreparedModel;
 import dev.mobilize.testing.ReferenceData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Test wiring: the exporter and importer with the real inspector and CPU executor, and test data helpers. */
 final class Tnn {
@@ -44,5 +48,11 @@ final class Tnn {
 
   static double cosine(Tensor actual, Tensor reference) {
     return ReferenceData.cosine(actual, reference);
+  }
+
+  /** The optimizer's default pipeline as {@code convert --to tnn} runs it (passes whose operators tnn cannot express skipped). */
+  static Model optimize(Model m, Set<String> expressible) {
+    return Pipeline.run(m, Pipeline.defaults(EXECUTOR), expressible, PassContext.of(Options.NONE, "tnn"),
+        INSPECTOR::inferShapes).model();
   }
 }
