@@ -48,4 +48,27 @@ public final class FusedOps {
   /** The activations a fused operator may carry. */
   public static final Set<String> ACTIVATIONS =
       Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Swish", "Tanh", "Mish", "Elu");
+
+  /**
+   * The node as the ONNX operator it fuses, without its activation: Conv for {@value #FUSED_CONV},
+   * ConvTranspose for {@value #FUSED_CONV_TRANSPOSE}, Gemm for {@value #FUSED_GEMM}. An activation
+   * keeps shapes and types, so this is what shape inference (which knows ONNX operators) needs.
+   * Any other node is returned unchanged.
+   */
+  public static Node withoutActivation(Node n) {
+    if (!n.domain().equals(Node.MOBILIZE_DOMAIN)) {
+      return n;
+    }
+    String base = switch (n.opType()) {
+      case FUSED_CONV -> "Conv";
+      case FUSED_CONV_TRANSPOSE -> "ConvTranspose";
+      case FUSED_GEMM -> "Gemm";
+      default -> null;
+    };
+    if (base == null) {
+      return n;
+    }
+    return n.toBuilder().opType(base).domain("")
+        .attributes(n.attributes().toBuilder().remove(ACTIVATION).remove(ACTIVATION_PARAMS).build()).build();
+  }
 }

@@ -9,7 +9,7 @@
  * Constants are {@link dev.mobilize.ir.Tensor}s whose bytes are little-endian.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.mobilize.ir;
 
 import org.osgi.annotation.bundle.Export;

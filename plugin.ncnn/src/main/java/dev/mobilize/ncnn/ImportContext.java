@@ -2,6 +2,7 @@ package dev.mobilize.ncnn;
 
 import dev.mobilize.ir.Attributes;
 import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.FusedOps;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
@@ -116,7 +117,7 @@ final class ImportContext {
     if (vi == null && nodesAtInference != graph.nodes().size()) {
       Graph g = graph.build();
       // shape inference knows ONNX ops: a fused op has the shape of its base op
-      List<Node> plain = g.nodes().stream().map(ImportContext::plain).toList();
+      List<Node> plain = g.nodes().stream().map(FusedOps::withoutActivation).toList();
       Graph.Builder b = g.toBuilder().nodes(plain).outputs(List.of(new ValueInfo(value, DataType.FLOAT, Shape.UNKNOWN)));
       Model m = inspector.inferShapes(Model.of(b.build(), Map.of("", 21L)));
       Map<String, ValueInfo> all = new HashMap<>(m.graph().valueInfo());
@@ -137,20 +138,6 @@ final class ImportContext {
     return vi.shape().toArray();
   }
 
-  /** Conv for mobilize.FusedConv, ConvTranspose for mobilize.FusedConvTranspose, Gemm for mobilize.FusedGemm (without the activation); others unchanged. */
-  static Node plain(Node n) {
-    if (!n.domain().equals(Node.MOBILIZE_DOMAIN)) {
-      return n;
-    }
-    String base = switch (n.opType()) {
-      case dev.mobilize.ir.FusedOps.FUSED_CONV -> "Conv";
-      case dev.mobilize.ir.FusedOps.FUSED_CONV_TRANSPOSE -> "ConvTranspose";
-      case dev.mobilize.ir.FusedOps.FUSED_GEMM -> "Gemm";
-      default -> n.opType();
-    };
-    return n.toBuilder().domain("").opType(base).attributes(n.attributes().toBuilder()
-        .remove(dev.mobilize.ir.FusedOps.ACTIVATION).remove(dev.mobilize.ir.FusedOps.ACTIVATION_PARAMS).build()).build();
-  }
 
   Graph.Builder graph() {
     return graph;

@@ -1,6 +1,7 @@
 package dev.mobilize.ncnn;
 
 import dev.mobilize.ir.DataType;
+import dev.mobilize.ir.FusedOps;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Shape;
@@ -145,7 +146,7 @@ public final class NcnnImporter implements ModelImporter {
     g.outputs(outputs);
     Graph graph = GraphEdits.removeDead(g.build());
     Model model = Model.of(graph, Map.of("", 21L, "mobilize", 1L));
-    Graph plain = graph.toBuilder().nodes(graph.nodes().stream().map(ImportContext::plain).toList()).build();
+    Graph plain = graph.toBuilder().nodes(graph.nodes().stream().map(FusedOps::withoutActivation).toList()).build();
     Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
     return model.withGraph(graph.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
         .valueInfos(typed.valueInfo()).build());

@@ -1,6 +1,7 @@
 package dev.mobilize.ncnn;
 
 import dev.mobilize.ir.Dim;
+import dev.mobilize.ir.FusedOps;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Shape;
@@ -52,7 +53,7 @@ final class NcnnLowering {
   /** Shape inference, with fused ops seen as their base ops (the inspector knows ONNX ops only). */
   Model infer(Model model) {
     Graph g = model.graph();
-    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(ImportContext::plain).toList()).build();
+    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(FusedOps::withoutActivation).toList()).build();
     Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
     return model.withGraph(g.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
         .valueInfos(typed.valueInfo()).build());

@@ -185,28 +185,12 @@ public final class TnnExporter implements ModelExporter {
   /** Shape inference, with fused ops seen as their base ops (the inspector knows ONNX ops only). */
   Model infer(Model model) {
     Graph g = model.graph();
-    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(TnnExporter::plain).toList()).build();
+    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(FusedOps::withoutActivation).toList()).build();
     Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
     return model.withGraph(g.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
         .valueInfos(typed.valueInfo()).build());
   }
 
-  static Node plain(Node n) {
-    if (!n.domain().equals(Node.MOBILIZE_DOMAIN)) {
-      return n;
-    }
-    String base = switch (n.opType()) {
-      case FusedOps.FUSED_CONV -> "Conv";
-      case FusedOps.FUSED_GEMM -> "Gemm";
-      case FusedOps.FUSED_CONV_TRANSPOSE -> "ConvTranspose";
-      default -> null;
-    };
-    if (base == null) {
-      return n;
-    }
-    return n.toBuilder().opType(base).domain("").attributes(n.attributes().toBuilder().remove(FusedOps.ACTIVATION)
-        .remove(FusedOps.ACTIVATION_PARAMS).build()).build();
-  }
 
   /**
    * Constant folding: Constant nodes, Shape of a static value, and ops whose inputs are all
