@@ -43,6 +43,17 @@ public interface Quantizer {
   String NORM = "norm";
   /** Option, images: channel order {@code rgb} (default), {@code bgr} or {@code gray}. */
   String COLOR = "color";
+  /**
+   * Option: comma-separated ONNX op types (e.g. {@code MaxPool,Add,Concat}) quantized as well, in the ONNX
+   * Runtime QDQ style: a Q→DQ pair on each data input and on the output (pooling and Relu keep their
+   * input's scale). Default: none (docs/QUANTIZATION.md).
+   */
+  String INT8_OPS = "int8-ops";
+  /**
+   * Option: {@code all} puts a Q→DQ pair on the output of every quantized op, not only on those that feed
+   * another quantized op or are graph outputs. Default: {@code needed}.
+   */
+  String INT8_OUTPUTS = "int8-outputs";
 
   /**
    * Quantizes an (optimized) float model to int8 QDQ and measures what it costs.

@@ -21,4 +21,18 @@ public final class ServiceProperties {
 
   /** The name of a {@link GraphExecutor}, e.g. {@code cpu}. */
   public static final String EXECUTOR = "mobilize.executor";
+
+  /**
+   * Exporter property: the ops besides Conv/Gemm/MatMul that the format runs in int8, comma-separated
+   * ONNX op types; {@code convert --int8} hands them to the {@link Quantizer} as {@link Quantizer#INT8_OPS}.
+   * Example: TNN registers {@code mobilize.int8.ops=MaxPool,AveragePool,GlobalAveragePool,Add,Concat,Relu}.
+   */
+  public static final String INT8_OPS = "mobilize.int8.ops";
+
+  /**
+   * Exporter property: {@code all} when every int8 layer of the format writes int8 (so the output of every
+   * quantized op needs a scale); {@code convert --int8} hands it to the {@link Quantizer} as
+   * {@link Quantizer#INT8_OUTPUTS}.
+   */
+  public static final String INT8_OUTPUTS = "mobilize.int8.outputs";
 }

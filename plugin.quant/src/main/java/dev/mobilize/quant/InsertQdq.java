@@ -19,8 +19,9 @@ import java.util.Set;
 
 /**
  * Rewrites a float graph into the QDQ form of docs/QUANTIZATION.md for the given targets: a Q→DQ
- * pair on the data input of every target and on every target's activated output that is a graph
- * output (one pair per tensor, read by all its consumers); per-channel int8 weights and int32
+ * pair on each of the given values (the data input of every target, every target's activated output
+ * that is a graph output, and what an {@link Int8Scope} adds; one pair per tensor, read by all its
+ * consumers); per-channel int8 weights and int32
  * biases behind DequantizeLinear. A graph output keeps its name: the float value is renamed
  * {@code <output>_float} and the final DequantizeLinear writes the output.
  */
@@ -43,27 +44,18 @@ final class InsertQdq {
     this.means = means;
   }
 
-  /** The values that get a Q→DQ pair for these targets. */
+  /** The values that get a Q→DQ pair for these targets in the form without extensions. */
   static Set<String> quantizedValues(Graph g, List<QuantTarget> targets) {
-    Set<String> outputs = new HashSet<>();
-    g.outputs().forEach(o -> outputs.add(o.name()));
-    Set<String> v = new LinkedHashSet<>();
-    for (QuantTarget t : targets) {
-      v.add(t.input());
-      if (outputs.contains(t.output())) {
-        v.add(t.output());
-      }
-    }
-    return v;
+    return Int8Scope.DEFAULT.values(g, targets, List.of());
   }
 
   /**
-   * The QDQ model.
+   * The QDQ model in the form without extensions, without bias correction.
    *
    * @param scales the activation scale of every value of {@link #quantizedValues}
    */
   static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, String method) {
-    return apply(model, targets, scales, Map.of(), method);
+    return apply(model, targets, quantizedValues(model.graph(), targets), scales, Map.of(), method);
   }
 
   /**
@@ -71,13 +63,14 @@ final class InsertQdq {
    * {@code Σ_k (W − W_dq)[c,k]·mean(x_k)}, the mean output shift that rounding the weights causes
    * (a Conv or Gemm without bias gets one when the correction is not zero).
    *
-   * @param scales the activation scale of every value of {@link #quantizedValues}
+   * @param values the values that get a Q→DQ pair ({@link Int8Scope#values})
+   * @param scales the activation scale of every one of {@code values}
    * @param means per-channel means of target inputs over the calibration data (missing: no correction)
    */
-  static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, Map<String, double[]> means,
-      String method) {
+  static Model apply(Model model, List<QuantTarget> targets, Set<String> values, Map<String, Float> scales,
+      Map<String, double[]> means, String method) {
     Graph g = model.graph();
-    Graph quantized = new InsertQdq(g, scales, means).rewrite(targets);
+    Graph quantized = new InsertQdq(g, scales, means).rewrite(targets, values);
     Map<String, String> meta = new LinkedHashMap<>(model.metadata());
     meta.put(QUANTIZATION, "int8");
     meta.put(CALIBRATION, method);
@@ -98,8 +91,7 @@ final class InsertQdq {
     return g.outputs().stream().anyMatch(o -> o.name().equals(value));
   }
 
-  private Graph rewrite(List<QuantTarget> targets) {
-    Set<String> qv = quantizedValues(g, targets);
+  private Graph rewrite(List<QuantTarget> targets, Set<String> qv) {
     for (String v : qv) {
       if (!scales.containsKey(v)) {
         throw new IllegalStateException("no scale for " + v);

@@ -1,6 +1,7 @@
 package dev.mobilize.quant;
 
 import dev.mobilize.ir.Model;
+import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.service.ErrorCode;
 import dev.mobilize.service.GraphExecutor;
@@ -104,11 +105,14 @@ public class PostTrainingQuantizer implements Quantizer {
     Set<String> keptFloat = new LinkedHashSet<>(all.stream().filter(t -> !active.contains(t)).map(QuantTarget::name)
         .toList());
 
+    Int8Scope scope = Int8Scope.of(options);
+    List<Node> qdqStyle = scope.nodes(model.graph(), all);
     Set<String> values = new LinkedHashSet<>();
     all.forEach(t -> {
       values.add(t.input());
       values.add(t.output());
     });
+    values.addAll(scope.values(model.graph(), List.of(), qdqStyle));
     Map<String, ChannelMeans> channelMeans = new LinkedHashMap<>();
     all.forEach(t -> channelMeans.putIfAbsent(t.input(), new ChannelMeans(t.weightAxis() != 0 || !isConv(t))));
     long started = System.nanoTime();
@@ -128,11 +132,14 @@ public class PostTrainingQuantizer implements Quantizer {
       float t = graphOutputs.contains(v) ? Threshold.MINMAX.of(h) : method.of(h);
       scales.put(v, t > 0 ? t / 127f : 1f);
     });
-    LOG.info("calibrated {} values on {} samples ({}) in {} ms", values.size(), samples.size(), method.label(),
-        (System.nanoTime() - started) / 1_000_000);
+    Int8Scope.shareScales(qdqStyle, scales);
+    LOG.info("calibrated {} values on {} samples ({}) in {} ms; {} more ops quantized in the QDQ style{}",
+        values.size(), samples.size(), method.label(), (System.nanoTime() - started) / 1_000_000, qdqStyle.size(),
+        scope.allOutputs() ? ", every output quantized" : "");
 
     AccuracyMeasure measure = new AccuracyMeasure(executor, model, measureOn);
-    Quantize quantize = targets -> InsertQdq.apply(model, targets, scales, means, method.label());
+    Quantize quantize = targets -> InsertQdq.apply(model, targets, scope.values(model.graph(), targets, qdqStyle),
+        scales, means, method.label());
     List<Sensitivity> ranking = List.of();
     if (options.getBoolean(SENSITIVITY, false)) {
       ranking = sensitivity(quantize, active, measure, progress);

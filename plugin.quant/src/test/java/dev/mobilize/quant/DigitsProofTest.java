@@ -65,9 +65,42 @@ class DigitsProofTest {
     prove("minmax");
   }
 
+  /**
+   * The extended form (every output quantized, pooling in the QDQ style, as TNN asks): same accuracy,
+   * ONNX Runtime still runs it and agrees; every Conv/Gemm output and both poolings sit between Q→DQ pairs.
+   */
+  @Test
+  void extendedFormKeepsTestAccuracy() throws Exception {
+    Model int8 = prove("kl", Map.of(Quantizer.INT8_OPS, "MaxPool,AveragePool,GlobalAveragePool,Add,Concat,Relu",
+        Quantizer.INT8_OUTPUTS, "all"));
+    Map<String, List<Node>> readers = QuantTargets.consumers(int8.graph());
+    int quantizedOutputs = 0;
+    for (Node n : int8.graph().nodes()) {
+      String op = n.opType();
+      if (op.endsWith("Conv") || op.endsWith("Gemm") || op.endsWith("Pool")) {
+        List<Node> next = readers.getOrDefault(n.output(0), List.of());
+        if (next.size() == 1 && (next.get(0).opType().equals("Relu") || next.get(0).opType().equals("Clip"))) {
+          next = readers.getOrDefault(next.get(0).output(0), List.of()); // the activated output
+        }
+        assertTrue(next.size() == 1 && next.get(0).opType().equals("QuantizeLinear"), n + " is read by " + next);
+        quantizedOutputs++;
+      }
+      if (op.endsWith("Pool")) {
+        assertTrue(n.input(0).endsWith("_dequantized"), n + " does not read a dequantized value");
+      }
+    }
+    assertEquals(6, quantizedOutputs, "3 convs, 1 gemm, MaxPool and GlobalAveragePool");
+  }
+
   private void prove(String method) throws Exception {
-    Quantizer.Result r = quantizer().quantizeInt8(floatModel,
-        Options.of(Map.of(Quantizer.CALIB, calib.toString(), Quantizer.METHOD, method)), Quantizer.Progress.NONE);
+    prove(method, Map.of());
+  }
+
+  private Model prove(String method, Map<String, String> more) throws Exception {
+    Map<String, String> o = new java.util.HashMap<>(more);
+    o.put(Quantizer.CALIB, calib.toString());
+    o.put(Quantizer.METHOD, method);
+    Quantizer.Result r = quantizer().quantizeInt8(floatModel, Options.of(o), Quantizer.Progress.NONE);
     Model int8 = r.model();
     assertEquals("int8", int8.metadata().get("mobilize.quantization"));
     assertEquals(method, int8.metadata().get("mobilize.calibration"));
@@ -81,14 +114,14 @@ class DigitsProofTest {
     int[] q = predictions(int8);
     double floatAcc = accuracy(f);
     double int8Acc = accuracy(q);
-    int[] ort = ortPredictions(int8, method);
+    int[] ort = ortPredictions(int8, method + more.size());
     int agree = 0;
     for (int i = 0; i < q.length; i++) {
       agree += q[i] == ort[i] ? 1 : 0;
     }
     double agreement = (double) agree / q.length;
-    System.out.printf("digits_cnn %s: test accuracy float %.2f%%, int8 %.2f%% (drop %.2f pp); ONNX Runtime agrees"
-        + " with our int8 on %.2f%% of %d images; report: %s%n", method, 100 * floatAcc, 100 * int8Acc,
+    System.out.printf("digits_cnn %s%s: test accuracy float %.2f%%, int8 %.2f%% (drop %.2f pp); ONNX Runtime agrees"
+        + " with our int8 on %.2f%% of %d images; report: %s%n", method, more.isEmpty() ? "" : " (extended form)", 100 * floatAcc, 100 * int8Acc,
         100 * (floatAcc - int8Acc), 100 * agreement, q.length, r.report().outputs());
     assertTrue(floatAcc - int8Acc <= 0.005, method + ": int8 test accuracy " + int8Acc + " vs float " + floatAcc);
     assertTrue(agreement >= 0.99, method + ": ONNX Runtime agrees with our int8 on only " + agreement);
@@ -97,6 +130,7 @@ class DigitsProofTest {
         + r.report().outputs().get(0));
     assertEquals(200, r.report().samples());
     assertEquals(r.report().layers().size(), QuantTargets.find(floatModel.graph()).size());
+    return int8;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.mobilize.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mobilize.ir.Attributes;
@@ -11,8 +12,13 @@ import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Shape;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.service.MobilizeException;
+import dev.mobilize.service.Options;
+import dev.mobilize.service.Quantizer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +91,48 @@ class InsertQdqTest {
     Node conv2 = q.graph().nodes().stream().filter(n -> n.name().equals("conv2")).findFirst().orElseThrow();
     assertEquals(List.of("p", "w2"), conv2.inputs());
     assertTrue(q.graph().initializer("w2").isPresent());
+  }
+
+  @Test
+  void theExtendedFormQuantizesEveryOutputAndTheListedOps() {
+    Model m = model();
+    List<QuantTarget> t = QuantTargets.find(m.graph());
+    Int8Scope scope = Int8Scope.of(Options.of(Map.of(Quantizer.INT8_OPS, "MaxPool,Relu,Add",
+        Quantizer.INT8_OUTPUTS, "all")));
+    List<Node> extra = scope.nodes(m.graph(), t);
+    assertEquals(List.of("pool"), extra.stream().map(Node::name).toList(), "relu1 is conv1's activation, not an op of its own");
+    Set<String> values = scope.values(m.graph(), t, extra);
+    assertEquals(Set.of("x", "r", "p", "y"), values);
+    Map<String, Float> scales = new HashMap<>(Map.of("x", 0.1f, "p", 0.05f, "r", 0.04f, "y", 0.2f));
+    Int8Scope.shareScales(extra, scales);
+    assertEquals(0.04f, scales.get("p"), "MaxPool keeps its input's scale");
+    Model q = InsertQdq.apply(m, t, values, scales, Map.of(), "kl");
+    String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
+    assertEquals("x_QuantizeLinear:QuantizeLinear x_DequantizeLinear:DequantizeLinear"
+        + " w_DequantizeLinear:DequantizeLinear b_DequantizeLinear:DequantizeLinear conv1:Conv relu1:Relu"
+        + " r_QuantizeLinear:QuantizeLinear r_DequantizeLinear:DequantizeLinear pool:MaxPool"
+        + " p_QuantizeLinear:QuantizeLinear p_DequantizeLinear:DequantizeLinear w2_DequantizeLinear:DequantizeLinear"
+        + " conv2:Conv y_QuantizeLinear:QuantizeLinear y_DequantizeLinear:DequantizeLinear mm:MatMul", ops);
+    Node pool = q.graph().nodes().stream().filter(n -> n.name().equals("pool")).findFirst().orElseThrow();
+    assertEquals(List.of("r_dequantized"), pool.inputs());
+    assertEquals(0.04f, q.graph().initializer("p_scale").orElseThrow().toFloatArray()[0]);
+  }
+
+  @Test
+  void opsWithAConstantOperandStayFloatAndTheDefaultAddsNothing() {
+    Graph g = Graph.builder("g")
+        .input(new ValueInfo("x", DataType.FLOAT, Shape.of(1, 2)))
+        .output(new ValueInfo("y", DataType.FLOAT, Shape.of(1, 2)))
+        .initializer("c", Tensor.ofFloats(new long[] {2}, 1, 2))
+        .node(Node.builder("Add").name("add").inputs("x", "c").outputs("y").build())
+        .build();
+    Int8Scope scope = Int8Scope.of(Options.of(Map.of(Quantizer.INT8_OPS, "Add")));
+    assertEquals(List.of(), scope.nodes(g, List.of()));
+    assertEquals(List.of(), Int8Scope.of(Options.NONE).nodes(model().graph(), QuantTargets.find(model().graph())));
+    assertEquals(InsertQdq.quantizedValues(model().graph(), QuantTargets.find(model().graph())),
+        Int8Scope.of(Options.NONE).values(model().graph(), QuantTargets.find(model().graph()), List.of()));
+    MobilizeException e = assertThrows(MobilizeException.class,
+        () -> Int8Scope.of(Options.of(Map.of(Quantizer.INT8_OUTPUTS, "some"))));
+    assertTrue(e.getMessage().contains("'all' or 'needed'"), e.getMessage());
   }
 }
