@@ -195,6 +195,18 @@ public class ConvertCommand {
     }
     Map<String, Tensor> verifyOn = Verification.inputs(original);
     if (int8) {
+      // the target format says how far its int8 layers reach (every output int8, pooling/add/concat in int8)
+      String ops = catalog.property(ModelExporter.class, ServiceProperties.FORMAT, to, ServiceProperties.INT8_OPS);
+      String outputs = catalog.property(ModelExporter.class, ServiceProperties.FORMAT, to,
+          ServiceProperties.INT8_OUTPUTS);
+      if (!ops.isEmpty()) {
+        quantOpts.put(Quantizer.INT8_OPS, ops);
+        options.put("int8_ops", ops);
+      }
+      if (!outputs.isEmpty()) {
+        quantOpts.put(Quantizer.INT8_OUTPUTS, outputs);
+        options.put("int8_outputs", outputs);
+      }
       Model optimized = result;
       Quantizer.Result q;
       try (QuantProgress progress = new QuantProgress()) {

@@ -84,6 +84,16 @@ final class ServiceCatalog {
   }
 
   /**
+   * The value of service property {@code key} of the service {@link #with} would pick, or "" when it
+   * has none (or no such service is installed).
+   */
+  <S> String property(Class<S> type, String property, String value, String key) {
+    Collection<ServiceReference<S>> refs = references(type, "(" + property + "=" + escape(value) + ")");
+    Object v = refs.stream().max(Comparator.naturalOrder()).map(r -> r.getProperty(key)).orElse(null);
+    return v == null ? "" : v.toString();
+  }
+
+  /**
    * Calls {@code action} with the highest-ranked service of {@code type}.
    *
    * @throws MobilizeException when none is installed

@@ -21,14 +21,21 @@ final class ExportContext {
   final Map<String, String> aliases = new HashMap<>();
   /** The convolutions written in int8, by their conv node's first output. */
   final Map<String, Int8Convs.Int8Conv> int8;
+  /** The fully connected layers written in int8, by their node's first output. */
+  final Map<String, Int8Fcs.Int8Fc> int8Fcs;
+  /** The weightless ops written in int8 (pooling, Add, Concat, ReLU), by their node's output. */
+  final Map<String, Int8Ops.Int8Op> int8Ops;
   /** Outputs of nodes already written as part of another layer (an activation fused into an int8 conv). */
   final Set<String> written = new HashSet<>();
   private final Set<String> names = new HashSet<>();
 
-  ExportContext(Graph graph, long opset, Map<String, Int8Convs.Int8Conv> int8) {
+  ExportContext(Graph graph, long opset, Map<String, Int8Convs.Int8Conv> int8, Map<String, Int8Fcs.Int8Fc> int8Fcs,
+      Map<String, Int8Ops.Int8Op> int8Ops) {
     this.graph = graph;
     this.opset = opset;
     this.int8 = int8;
+    this.int8Fcs = int8Fcs;
+    this.int8Ops = int8Ops;
     for (ValueInfo v : graph.inputs()) {
       names.add(v.name());
     }
@@ -44,6 +51,22 @@ final class ExportContext {
       b = aliases.get(b);
     }
     return b;
+  }
+
+  /**
+   * The layer type of {@code n}: {@code "Quantized" + type} with the blob scales of its inputs and
+   * output recorded when it is an int8 op ({@link Int8Ops}), else {@code type}.
+   */
+  String int8Type(Node n, String type) {
+    Int8Ops.Int8Op q = int8Ops.get(n.output(0));
+    if (q == null) {
+      return type;
+    }
+    for (int i = 0; i < n.inputs().size(); i++) {
+      net.blobScales.put(blob(n.input(i)), q.inputScales()[i]);
+    }
+    net.blobScales.put(n.output(0), q.outputScale());
+    return "Quantized" + type;
   }
 
   Optional<Tensor> constant(String value) {

@@ -109,16 +109,16 @@ final class Int8Convs {
     return Optional.of(new Int8Conv(wq, wScale, bq, xScale, yScale, act, actNode, out));
   }
 
-  private static boolean isOutput(Graph g, String value) {
+  static boolean isOutput(Graph g, String value) {
     return g.outputs().stream().anyMatch(o -> o.name().equals(value));
   }
 
-  private static Node op(Node n, String type) {
+  static Node op(Node n, String type) {
     return n != null && n.domain().isEmpty() && n.opType().equals(type) ? n : null;
   }
 
   /** The scalar scale of a Q or DQ node with zero point 0 (or none), else null. */
-  private static Float scalarScale(Graph g, Node q) {
+  static Float scalarScale(Graph g, Node q) {
     Tensor s = g.initializer(q.input(1)).orElse(null);
     if (s == null || s.numElements() != 1 || !zeroOrAbsent(g, q)) {
       return null;
@@ -126,7 +126,7 @@ final class Int8Convs {
     return s.toFloatArray()[0];
   }
 
-  private static boolean zeroOrAbsent(Graph g, Node q) {
+  static boolean zeroOrAbsent(Graph g, Node q) {
     if (!q.hasInput(2)) {
       return true;
     }
@@ -134,7 +134,7 @@ final class Int8Convs {
     return z != null && java.util.Arrays.stream(z.toLongArray()).allMatch(v -> v == 0);
   }
 
-  private static boolean biasScaleMatches(float[] bs, float xScale, float[] wScale) {
+  static boolean biasScaleMatches(float[] bs, float xScale, float[] wScale) {
     for (int i = 0; i < wScale.length; i++) {
       float want = xScale * wScale[i];
       float have = bs.length == 1 ? bs[0] : bs[i];

@@ -67,6 +67,7 @@ final class LayerTypes {
       entry("PadV2", 316),
       entry("LayerNorm", 326),
       entry("QuantizedConvolution", 1),
+      entry("QuantizedInnerProduct", 19),
       entry("BlobScale", 600));
 
   static int id(String type) {

@@ -17,6 +17,7 @@ import dev.mobilize.service.ModelInspector;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PreparedModel;
 import dev.mobilize.service.Problem;
+import dev.mobilize.service.ServiceProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +37,15 @@ import org.slf4j.LoggerFactory;
  * must be static (option {@code input-shape}, {@code x:1,3,224,224}; a symbolic batch becomes 1);
  * constant subgraphs (Constant, Shape of static values, ops on constants) are folded first.
  * Option {@code fp16} stores the weights as half ({@link HalfWeights}). In QDQ graphs the convolutions
- * of the int8 pattern ({@link Int8Convs}) become QuantizedConvolution layers with BlobScale resources;
- * the other QuantizeLinear/DequantizeLinear are written in float, with a warning.
+ * and fully connected layers of the int8 pattern ({@link Int8Convs}, {@link Int8Fcs}) become
+ * QuantizedConvolution / QuantizedInnerProduct layers, and pooling, Add, Concat and Relu between
+ * Q/DQ pairs ({@link Int8Ops}) their Quantized layers, with BlobScale resources as TNN's int8 models
+ * have them; the other QuantizeLinear/DequantizeLinear are written in float, with a warning. The
+ * service properties ask {@code convert --int8} for that extended QDQ form (every output quantized,
+ * {@link Int8Ops#DECLARED} in the QDQ style).
  */
-@Component(service = ModelExporter.class, property = "mobilize.format=tnn")
+@Component(service = ModelExporter.class, property = {"mobilize.format=tnn",
+    ServiceProperties.INT8_OPS + "=" + Int8Ops.DECLARED, ServiceProperties.INT8_OUTPUTS + "=all"})
 public final class TnnExporter implements ModelExporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(TnnExporter.class);
@@ -86,12 +92,13 @@ public final class TnnExporter implements ModelExporter {
     if (options.getBoolean("fp16", false)) {
       HalfWeights.apply(net);
     }
-    if (!net.floatQdq.isEmpty()) {
-      LOG.warn("{}: {} QuantizeLinear/DequantizeLinear node(s) outside an int8 convolution pattern are written in "
-          + "float (only convolutions with quantized input and output become QuantizedConvolution): {}", baseName,
-          net.floatQdq.size(),
-          String.join(", ", net.floatQdq.subList(0, Math.min(10, net.floatQdq.size())))
-          + (net.floatQdq.size() > 10 ? ", ..." : ""));
+    List<String> floatQdq = net.floatQdq.entrySet().stream().filter(e -> !net.blobScales.containsKey(e.getValue()))
+        .map(Map.Entry::getKey).toList();
+    if (!floatQdq.isEmpty()) {
+      LOG.warn("{}: {} QuantizeLinear/DequantizeLinear node(s) outside TNN's int8 layers are written in float (int8 "
+          + "are convolutions and fully connected layers with quantized input and output, and {}): {}", baseName,
+          floatQdq.size(), Int8Ops.DECLARED, String.join(", ", floatQdq.subList(0, Math.min(10, floatQdq.size())))
+          + (floatQdq.size() > 10 ? ", ..." : ""));
     }
     Path proto = directory.resolve(baseName + ".tnnproto");
     Path bin = directory.resolve(baseName + ".tnnmodel");
@@ -104,16 +111,20 @@ public final class TnnExporter implements ModelExporter {
   TnnNet build(Model model, Options options, List<Problem> problems) {
     Model m;
     Map<String, Int8Convs.Int8Conv> int8;
+    Map<String, Int8Fcs.Int8Fc> int8Fcs;
+    Map<String, Int8Ops.Int8Op> int8Ops;
     try {
       Model typed = infer(withInputShapes(model, TnnImporter.inputShapes(options.get("input-shape", ""))));
       int8 = Int8Convs.find(typed.graph());
+      int8Fcs = Int8Fcs.find(typed.graph());
+      int8Ops = Int8Ops.find(typed.graph());
       m = fold(typed);
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
       return new TnnNet();
     }
     Graph g = m.graph();
-    ExportContext ctx = new ExportContext(g, m.opset(), int8);
+    ExportContext ctx = new ExportContext(g, m.opset(), int8, int8Fcs, int8Ops);
     for (ValueInfo in : g.inputs()) {
       checkName(in.name(), problems);
       long[] d = in.shape().staticDims().orElse(null);

@@ -87,6 +87,16 @@ final class TnnModelFile {
         out.add(withZero ? raw(b) : first);
         return out;
       }
+      case "QuantizedInnerProduct" -> {
+        string(b);
+        out.add(raw(b));
+        out.add(raw(b));
+        RawBuffer first = raw(b);
+        boolean withZero = first.dataType() == RawBuffer.INT8;
+        out.add(withZero ? first : new RawBuffer(RawBuffer.INT8, new int[] {first.count()}, new byte[first.count()]));
+        out.add(withZero ? raw(b) : first);
+        return out;
+      }
       case "Convolution", "Deconvolution", "Scale" -> {
         string(b); // layer name again
         int hasBias = b.getInt();
@@ -237,6 +247,12 @@ final class TnnModelFile {
           o.putString(name);
           o.putRaw(r.buffer(0));
           o.putRaw(r.buffer(1));
+        }
+        case "QuantizedInnerProduct" -> {
+          o.putString(name);
+          for (int i = 0; i < 4; i++) {
+            o.putRaw(r.buffer(i));
+          }
         }
         case "BatchNormCxx", "InstBatchNormCxx" -> {
           o.putRaw(r.buffer(0));

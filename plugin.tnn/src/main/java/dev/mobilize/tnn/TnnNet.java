@@ -54,8 +54,11 @@ final class TnnNet {
   static final String BLOB_SCALE_SUFFIX = "_scale_data_";
   /** Per-tensor int8 scales of blobs (BlobScale resources), by blob name. */
   final Map<String, Float> blobScales = new LinkedHashMap<>();
-  /** QuantizeLinear/DequantizeLinear nodes the exporter wrote in float (not part of the files). */
-  final List<String> floatQdq = new ArrayList<>();
+  /**
+   * QuantizeLinear/DequantizeLinear nodes the exporter wrote as aliases, with the blob of their value
+   * (not part of the files); those whose blob has no scale are computed in float.
+   */
+  final Map<String, String> floatQdq = new LinkedHashMap<>();
   /** Constant blobs (the constant map at the end of the .tnnmodel). */
   final Map<String, RawBuffer> constants = new LinkedHashMap<>();
 }

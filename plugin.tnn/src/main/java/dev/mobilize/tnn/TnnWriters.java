@@ -25,7 +25,7 @@ final class TnnWriters {
       entry("AveragePool", TnnWriters::pool),
       entry("GlobalMaxPool", TnnWriters::pool),
       entry("GlobalAveragePool", TnnWriters::pool),
-      entry("Relu", unary("ReLU")),
+      entry("Relu", TnnWriters::relu),
       entry("Sigmoid", unary("Sigmoid")),
       entry("Clip", TnnWriters::clip),
       entry("HardSigmoid", TnnWriters::hardSigmoid),
@@ -90,12 +90,13 @@ final class TnnWriters {
   }
 
   /**
-   * A QuantizeLinear or DequantizeLinear of an activation, exported in float: its output is its input
-   * (the weights' DequantizeLinear were folded to float constants). TNN's int8 layers are not written
-   * yet; the exporter warns once, naming these nodes.
+   * A QuantizeLinear or DequantizeLinear of an activation: its output is its input (the weights'
+   * DequantizeLinear were folded to float constants). Where the blob is read or written by an int8
+   * layer, TNN quantizes it there with the blob's scale; elsewhere it stays float, and the exporter
+   * warns once, naming these nodes.
    */
   static void floatQdq(Node n, ExportContext ctx) {
-    ctx.net.floatQdq.add(n.name().isEmpty() ? n.output(0) : n.name());
+    ctx.net.floatQdq.put(n.name().isEmpty() ? n.output(0) : n.name(), ctx.blob(n.input(0)));
     alias(n, ctx);
   }
 
@@ -201,6 +202,11 @@ final class TnnWriters {
 
   /** InnerProduct: num_output has_bias transpose axis; weight [N,K], y = x·Wᵀ + b. */
   static void gemm(Node n, ExportContext ctx) {
+    Int8Fcs.Int8Fc q = ctx.int8Fcs.get(n.output(0));
+    if (q != null) {
+      int8Fc(n, q, ctx);
+      return;
+    }
     Attributes a = n.attributes();
     if (a.getInt("transA", 0) != 0 || a.getFloat("alpha", 1f) != 1f || a.getFloat("beta", 1f) != 1f) {
       throw new IllegalArgumentException("transA, alpha or beta differ from 0, 1, 1; TNN InnerProduct has none");
@@ -238,13 +244,49 @@ final class TnnWriters {
     }
   }
 
-  /** Pooling: pool_type kh kw sh sw pad_h pad_w -1 -1 pad_type ceil_mode is_adaptive out_h out_w. */
+  /**
+   * QuantizedInnerProduct: the InnerProduct parameters; resource: int8 weight [N,K], int32 bias, int8
+   * zero points (0), per-output scales W_scale·x_scale (as QuantizedConvolution). A Relu becomes a
+   * QuantizedReLU on the output blob's scale.
+   */
+  static void int8Fc(Node n, Int8Fcs.Int8Fc q, ExportContext ctx) {
+    String out = q.relu() ? ctx.fresh(q.output() + "_fc") : q.output();
+    TnnNet.Layer l = ctx.layer("QuantizedInnerProduct", n, List.of(n.input(0)), List.of(out),
+        ExportContext.params(q.n(), q.bias() == null ? 0 : 1, 0, 1));
+    float[] scale = new float[q.n()];
+    for (int c = 0; c < scale.length; c++) {
+      scale[c] = q.weightScale()[c] * q.inputScale();
+    }
+    ctx.resource(l, List.of(new RawBuffer(RawBuffer.INT8, new int[] {q.n(), q.k()}, q.weight()),
+        q.bias() == null ? RawBuffer.EMPTY : RawBuffer.ints(new int[] {q.n()}, q.bias()),
+        new RawBuffer(RawBuffer.INT8, new int[] {q.n()}, new byte[q.n()]), RawBuffer.floats(new int[] {q.n()}, scale)));
+    ctx.net.blobScales.put(ctx.blob(n.input(0)), q.inputScale());
+    ctx.net.blobScales.put(out, q.outputScale());
+    if (q.relu()) {
+      ctx.layer("QuantizedReLU", n, List.of(out), List.of(q.output()), List.of());
+      ctx.net.blobScales.put(q.output(), q.outputScale());
+    }
+    if (q.actNode() != null) {
+      ctx.written.add(q.actNode().output(0));
+    }
+  }
+
+  /** ReLU; QuantizedReLU between Q/DQ pairs of one scale. */
+  static void relu(Node n, ExportContext ctx) {
+    ctx.layer(ctx.int8Type(n, "ReLU"), n, List.of(n.input(0)), List.of(n.output(0)), List.of());
+  }
+
+  /**
+   * Pooling: pool_type kh kw sh sw pad_h pad_w -1 -1 pad_type ceil_mode is_adaptive out_h out_w;
+   * QuantizedPooling between Q/DQ pairs of one scale.
+   */
   static void pool(Node n, ExportContext ctx) {
     boolean max = n.opType().contains("Max");
     List<String> io = List.of(n.input(0));
     List<String> out = List.of(n.output(0));
+    String type = ctx.int8Type(n, "Pooling");
     if (n.opType().startsWith("Global")) {
-      ctx.layer("Pooling", n, io, out, ExportContext.params(max ? 0 : 1, 0, 0, 1, 1, 0, 0, -1, -1, -1, 0, 0, -1, -1));
+      ctx.layer(type, n, io, out, ExportContext.params(max ? 0 : 1, 0, 0, 1, 1, 0, 0, -1, -1, -1, 0, 0, -1, -1));
       return;
     }
     Attributes a = n.attributes();
@@ -267,7 +309,7 @@ final class TnnWriters {
     if (Arrays.stream(a.ints("dilations", new long[] {1, 1})).anyMatch(x -> x != 1)) {
       throw new IllegalArgumentException("dilated pooling is not written");
     }
-    ctx.layer("Pooling", n, io, out, ExportContext.params(max ? 0 : 1, k[0], k[1], s[0], s[1], p[0], p[1], -1, -1,
+    ctx.layer(type, n, io, out, ExportContext.params(max ? 0 : 1, k[0], k[1], s[0], s[1], p[0], p[1], -1, -1,
         -1, a.getInt("ceil_mode", 0), 0, 0, 0));
   }
 
@@ -314,7 +356,8 @@ final class TnnWriters {
         throw new IllegalArgumentException("both operands are constants; fold them first");
       }
       if (!c0 && !c1) {
-        ctx.layer(type, n, List.of(n.input(0), n.input(1)), List.of(n.output(0)), ExportContext.params(-1));
+        ctx.layer(ctx.int8Type(n, type), n, List.of(n.input(0), n.input(1)), List.of(n.output(0)),
+            ExportContext.params(-1));
         return;
       }
       int wi = c0 ? 0 : 1;
@@ -342,7 +385,7 @@ final class TnnWriters {
         throw new IllegalArgumentException("input '" + in + "' is a constant; TNN Concat reads blobs");
       }
     }
-    ctx.layer("Concat", n, n.inputs(), List.of(n.output(0)),
+    ctx.layer(ctx.int8Type(n, "Concat"), n, n.inputs(), List.of(n.output(0)),
         ExportContext.params(axis(n.attributes().getInt("axis"), rank)));
   }
 
@@ -456,8 +499,16 @@ final class TnnWriters {
     }
   }
 
-  /** MatMul of two blobs, or with one constant operand: weight_position and the weight as resource. */
+  /**
+   * MatMul of two blobs, or with one constant operand: weight_position and the weight as resource;
+   * QuantizedInnerProduct in the int8 pattern ({@link Int8Fcs}).
+   */
   static void matMul(Node n, ExportContext ctx) {
+    Int8Fcs.Int8Fc q = ctx.int8Fcs.get(n.output(0));
+    if (q != null) {
+      int8Fc(n, q, ctx);
+      return;
+    }
     boolean c0 = ctx.constant(n.input(0)).isPresent();
     boolean c1 = ctx.constant(n.input(1)).isPresent();
     if (c0 && c1) {

@@ -1,0 +1,107 @@
+package dev.mobilize.tnn;
+
+import dev.mobilize.ir.Graph;
+import dev.mobilize.ir.Node;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the ops of a QDQ graph quantized in the ONNX Runtime QDQ style (docs/QUANTIZATION.md,
+ * option int8-ops) that TNN runs on int8 blobs without weights: every input {@code DQ(Q(x))} and the
+ * output read by a Q, symmetric, per-tensor scales. QuantizedPooling and QuantizedReLU do not
+ * rescale, so there the output scale must equal the input scale; QuantizedAdd adds two blobs of one
+ * 4-D shape (TNN's int8 Add neither broadcasts nor takes constants); QuantizedConcat requantizes each
+ * input to the output scale.
+ */
+final class Int8Ops {
+
+  /** The IR ops TNN runs in int8 here and TNN's layer type for each (the writer adds "Quantized"). */
+  static final Map<String, String> TYPES = Map.of("MaxPool", "Pooling", "AveragePool", "Pooling",
+      "GlobalAveragePool", "Pooling", "GlobalMaxPool", "Pooling", "Relu", "ReLU", "Add", "Add", "Concat", "Concat");
+
+  /** The op types declared to the quantizer (mobilize.int8.ops). */
+  static final String DECLARED = "MaxPool,AveragePool,GlobalAveragePool,GlobalMaxPool,Add,Concat,Relu";
+
+  private static final Set<String> SAME_SCALE = Set.of("Pooling", "ReLU");
+
+  private Int8Ops() {}
+
+  /**
+   * One op on int8 blobs: the scale of each input and of the output.
+   *
+   * @param type TNN's layer type without the "Quantized" prefix
+   */
+  record Int8Op(String type, float[] inputScales, float outputScale) {}
+
+  /** The int8 ops by their node's output. */
+  static Map<String, Int8Op> find(Graph g) {
+    Map<String, Node> producer = new HashMap<>();
+    Map<String, List<Node>> consumers = new HashMap<>();
+    for (Node n : g.nodes()) {
+      n.outputs().forEach(o -> producer.put(o, n));
+      n.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
+    }
+    Map<String, Int8Op> found = new HashMap<>();
+    for (Node n : g.nodes()) {
+      String type = n.domain().isEmpty() ? TYPES.get(n.opType()) : null;
+      if (type != null && n.outputs().size() == 1) {
+        match(n, type, g, producer, consumers).ifPresent(op -> found.put(n.output(0), op));
+      }
+    }
+    return found;
+  }
+
+  private static Optional<Int8Op> match(Node n, String type, Graph g, Map<String, Node> producer,
+      Map<String, List<Node>> consumers) {
+    float[] in = new float[n.inputs().size()];
+    for (int i = 0; i < in.length; i++) {
+      Float s = inputScale(g, producer, n.input(i));
+      if (s == null) {
+        return Optional.empty();
+      }
+      in[i] = s;
+    }
+    Float out = outputScale(g, consumers, n.output(0));
+    if (out == null || in.length == 0) {
+      return Optional.empty();
+    }
+    if (SAME_SCALE.contains(type) && in[0] != out) {
+      return Optional.empty();
+    }
+    if (type.equals("Add")) {
+      long[] a = dims(g, n.input(0));
+      long[] b = in.length == 2 ? dims(g, n.input(1)) : null;
+      if (a == null || b == null || a.length != 4 || !Arrays.equals(a, b)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new Int8Op(type, in, out));
+  }
+
+  /** The scale of {@code value} when it is {@code DQ(Q(x))} with one scalar scale and zero point 0, else null. */
+  static Float inputScale(Graph g, Map<String, Node> producer, String value) {
+    Node dq = Int8Convs.op(producer.get(value), "DequantizeLinear");
+    Node q = dq == null ? null : Int8Convs.op(producer.get(dq.input(0)), "QuantizeLinear");
+    if (q == null) {
+      return null;
+    }
+    Float a = Int8Convs.scalarScale(g, q);
+    Float b = Int8Convs.scalarScale(g, dq);
+    return a != null && a.equals(b) ? a : null;
+  }
+
+  /** The scalar scale of a QuantizeLinear (zero point 0) that reads {@code value}, else null. */
+  static Float outputScale(Graph g, Map<String, List<Node>> consumers, String value) {
+    return consumers.getOrDefault(value, List.of()).stream().filter(c -> Int8Convs.op(c, "QuantizeLinear") != null)
+        .findFirst().map(q -> Int8Convs.scalarScale(g, q)).orElse(null);
+  }
+
+  private static long[] dims(Graph g, String value) {
+    return g.info(value).flatMap(v -> v.shape().staticDims()).orElse(null);
+  }
+}
