@@ -16,16 +16,18 @@ import java.util.Set;
  * output read by a Q, symmetric, per-tensor scales. QuantizedPooling and QuantizedReLU do not
  * rescale, so there the output scale must equal the input scale; QuantizedAdd adds two blobs of one
  * 4-D shape (TNN's int8 Add neither broadcasts nor takes constants); QuantizedConcat requantizes each
- * input to the output scale.
+ * input to the output scale. Average pooling stays float: TNN's int8 average divides the int32 sum
+ * by an integer (NAIVE and ARM alike), truncating toward zero where QuantizeLinear rounds, one step
+ * off in about half the outputs.
  */
 final class Int8Ops {
 
   /** The IR ops TNN runs in int8 here and TNN's layer type for each (the writer adds "Quantized"). */
-  static final Map<String, String> TYPES = Map.of("MaxPool", "Pooling", "AveragePool", "Pooling",
-      "GlobalAveragePool", "Pooling", "GlobalMaxPool", "Pooling", "Relu", "ReLU", "Add", "Add", "Concat", "Concat");
+  static final Map<String, String> TYPES = Map.of("MaxPool", "Pooling", "GlobalMaxPool", "Pooling", "Relu", "ReLU",
+      "Add", "Add", "Concat", "Concat");
 
   /** The op types declared to the quantizer (mobilize.int8.ops). */
-  static final String DECLARED = "MaxPool,AveragePool,GlobalAveragePool,GlobalMaxPool,Add,Concat,Relu";
+  static final String DECLARED = "MaxPool,GlobalMaxPool,Add,Concat,Relu";
 
   private static final Set<String> SAME_SCALE = Set.of("Pooling", "ReLU");
 
