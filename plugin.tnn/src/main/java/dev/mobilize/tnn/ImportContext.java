@@ -19,9 +19,12 @@ final class ImportContext {
   TnnNet.Layer layer;
   /** Per-tensor int8 scales of blobs (the BlobScale resources). */
   final Map<String, Float> blobScales;
+  /** Outputs of int8 convolutions that TNN fuses into the Add after them ({@link Int8Readers#fusedIntoAdd}). */
+  final Set<String> fusedIntoAdd;
 
   ImportContext(TnnNet net) {
     this.blobScales = net.blobScales;
+    this.fusedIntoAdd = Int8Readers.fusedIntoAdd(net);
     for (TnnNet.Input in : net.inputs) {
       taken.add(in.name());
     }

@@ -92,11 +92,43 @@ final class Int8Readers {
       }
       default -> throw new IllegalArgumentException("activation_type " + l.intParam(13, 0) + " is not one of 0, 1, 2");
     }
+    if (ctx.fusedIntoAdd.contains(y)) {
+      // TNN adds the float result to the other input and quantizes once, with the Add's scale
+      ctx.node("Identity", List.of(act), List.of(y), Attributes.EMPTY);
+      return;
+    }
     String yq = ctx.temp("output_quantized");
     String ys = ctx.constant("output_scale", Tensor.scalar(yScale));
     String yz = ctx.constant("output_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
     ctx.node("QuantizeLinear", List.of(act, ys, yz), List.of(yq), Attributes.EMPTY);
     ctx.node("DequantizeLinear", List.of(yq, ys, yz), List.of(y), Attributes.EMPTY);
+  }
+
+  /**
+   * The outputs of QuantizedConvolutions that TNN fuses into the QuantizedAdd right after them
+   * (net_optimizer_fuse_conv_add on ARM, x86 and NAIVE): a 1×1, stride 1, unpadded, ungrouped int8
+   * convolution whose output only that Add reads. TNN never quantizes that output: it adds the
+   * convolution's float result to the other (dequantized) input and quantizes the sum once.
+   */
+  static java.util.Set<String> fusedIntoAdd(TnnNet net) {
+    java.util.Set<String> fused = new java.util.HashSet<>();
+    List<TnnNet.Layer> layers = net.layers;
+    for (int i = 1; i < layers.size(); i++) {
+      TnnNet.Layer conv = layers.get(i - 1);
+      TnnNet.Layer add = layers.get(i);
+      if (!conv.type.equals("QuantizedConvolution") || !add.type.equals("QuantizedAdd") || conv.intParam(0, 1) != 1
+          || conv.intParam(3, 0) != 1 || conv.intParam(4, 0) != 1 || conv.intParam(5, 1) != 1
+          || conv.intParam(6, 1) != 1 || conv.intParam(7, 0) != 0 || conv.intParam(8, 0) != 0) {
+        continue;
+      }
+      String y = conv.outputs.get(0);
+      boolean readLater = net.outputs.contains(y)
+          || layers.subList(i + 1, layers.size()).stream().anyMatch(l -> l.inputs.contains(y));
+      if (add.inputs.contains(y) && !readLater) {
+        fused.add(y);
+      }
+    }
+    return fused;
   }
 
   /** A weightless int8 layer: the reader of its float layer type between Q/DQ pairs with the blob scales. */
@@ -173,8 +205,11 @@ final class Int8Readers {
     return s;
   }
 
-  /** {@code DQ(Q(x))} with x's blob scale; its name. */
+  /** {@code DQ(Q(x))} with x's blob scale; its name (x itself for a float result fused into an Add). */
   private static String dequantizedInput(String x, ImportContext ctx) {
+    if (ctx.fusedIntoAdd.contains(x)) {
+      return x;
+    }
     String s = ctx.constant("input_scale", Tensor.scalar(scale(x, ctx)));
     String z = ctx.constant("input_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
     String q = ctx.temp("input_quantized");
