@@ -49,13 +49,51 @@ final class Int8Ops {
       n.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
     }
     Map<String, Int8Op> found = new HashMap<>();
+    Node previous = null;
     for (Node n : g.nodes()) {
       String type = n.domain().isEmpty() ? TYPES.get(n.opType()) : null;
-      if (type != null && n.outputs().size() == 1) {
+      if (type != null && n.outputs().size() == 1 && !(type.equals("Add") && fusedByTnn(g, previous, n, producer))) {
         match(n, type, g, producer, consumers).ifPresent(op -> found.put(n.output(0), op));
+      }
+      if (!ALIASES.contains(n.opType())) {
+        previous = n;
       }
     }
     return found;
+  }
+
+  /** Nodes written as blob aliases, not layers. */
+  private static final Set<String> ALIASES = Set.of("QuantizeLinear", "DequantizeLinear", "Identity", "Dropout");
+
+  /**
+   * True when TNN would fuse the convolution written just before this Add into a QuantizedAdd
+   * (net_optimizer_fuse_conv_add: a 1×1, stride 1, unpadded, ungrouped int8 convolution whose output
+   * the Add reads): TNN then adds the convolution's unquantized result, which the QDQ graph does not,
+   * so such an Add stays float (it still reads and writes the quantized values).
+   */
+  private static boolean fusedByTnn(Graph g, Node previous, Node add, Map<String, Node> producer) {
+    if (previous == null || !(previous.opType().equals("Conv") || previous.opType().equals("FusedConv"))) {
+      return false;
+    }
+    var a = previous.attributes();
+    long[] w = g.info(previous.input(1)).flatMap(v -> v.shape().staticDims()).orElse(null);
+    boolean pointwise = w != null && w.length == 4 && w[2] == 1 && w[3] == 1 && a.getInt("group", 1) == 1
+        && Arrays.stream(a.ints("strides", new long[] {1, 1})).allMatch(v -> v == 1)
+        && Arrays.stream(a.ints("pads", new long[] {0, 0, 0, 0})).allMatch(v -> v == 0);
+    if (!pointwise) {
+      return false;
+    }
+    for (String in : add.inputs()) {
+      // the Add's input, through DQ(Q(...)) and an activation of the conv, back to the conv
+      Node p = producer.get(in);
+      for (int hops = 0; p != null && p != previous && hops < 4; hops++) {
+        p = p.inputs().isEmpty() ? null : producer.get(p.input(0));
+      }
+      if (p == previous) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<Int8Op> match(Node n, String type, Graph g, Map<String, Node> producer,

@@ -161,6 +161,52 @@ class Int8LayersTnnTest {
     QdqTnnTest.dump("int8_layers", files, in, expected);
   }
 
+  /** x → Q/DQ → 1×1 Conv → Q/DQ → Add(x, conv) → Q/DQ → y; {@code fused}: the Add reads the conv's float output. */
+  static Model convAdd(boolean fused) {
+    Graph.Builder g = Graph.builder("convadd").input(new ValueInfo("x", DataType.FLOAT, Shape.of(1, 4, 5, 5)));
+    QdqTnnTest.qdq(g, "x", 0.0217f);
+    QdqTnnTest.weights(g, "c", new long[] {4, 4, 1, 1}, 0.0217f, new float[] {0.0041f, 0.0052f, 0.0033f, 0.0061f},
+        new int[] {900, -700, 300, 0});
+    g.node(Node.builder("Conv").name("c").inputs("x_dequantized", "c_w", "c_b").outputs("c").build());
+    if (!fused) {
+      QdqTnnTest.qdq(g, "c", 0.0377f);
+    }
+    g.node(Node.builder("Add").name("add").inputs("x_dequantized", fused ? "c" : "c_dequantized").outputs("s").build());
+    QdqTnnTest.qdq(g, "s", 0.0419f);
+    g.node(Node.builder("Identity").name("out").inputs("s_dequantized").outputs("y").build());
+    return Model.of(g.output(ValueInfo.unknown("y")).build(), Map.of("", 21L));
+  }
+
+  /**
+   * TNN fuses a 1×1 int8 convolution into a QuantizedAdd right after it and never quantizes the
+   * convolution's output. The exporter keeps such an Add float (so TNN computes the QDQ graph); the
+   * importer reads a fused pair of TNN's own models the way TNN runs it.
+   */
+  @Test
+  void aOneByOneConvolutionBeforeAnAddIsNotFusedByTnn() throws Exception {
+    Model qdq = convAdd(false);
+    List<Path> files = Tnn.exporter().write(qdq, dir, "convadd", Options.NONE);
+    String proto = Files.readString(files.get(0));
+    assertTrue(proto.contains("\"QuantizedConvolution c_1 ") && proto.contains("\"Add add 2 1 x c s -1 ,\""), proto);
+    float[] x = new float[100];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.cos(i * 0.53) * 2f;
+    }
+    Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {1, 4, 5, 5}, x));
+    Tensor expected = Tnn.run(qdq, in).get("y");
+    assertEquals(0, Tnn.relativeError(Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y"), expected),
+        1e-6);
+    QdqTnnTest.dump("conv_add", files, in, expected);
+
+    // the same pair as a TNN int8 model has it: QuantizedAdd after the 1×1 QuantizedConvolution
+    TnnNet net = TnnProto.read(proto.replace("\"Add add ", "\"QuantizedAdd add "));
+    TnnModelFile.read(Files.readAllBytes(files.get(1)), net);
+    net.blobScales.put("s", 0.0419f);
+    assertEquals(java.util.Set.of("c"), Int8Readers.fusedIntoAdd(net));
+    Tensor fused = Tnn.run(Tnn.importer().toModel(net, Map.of()), in).get("y");
+    assertEquals(0, Tnn.relativeError(fused, Tnn.run(convAdd(true), in).get("y")), 1e-6);
+  }
+
   /** Resources in file order (type, buffers as dtype[dims]), then the blob scales in file order. */
   static String dump(TnnNet net) {
     StringBuilder b = new StringBuilder();
