@@ -42,7 +42,11 @@ public final class ConstantFolder {
     this.executor = executor;
   }
 
-  /** Inputs with the {@code given} shapes, and a symbolic first dimension of the others set to 1. */
+  /**
+   * Inputs with the {@code given} shapes, and a symbolic first dimension of the others set to 1.
+   *
+   * @throws MobilizeException (INVALID_ARGUMENT) if {@code given} names a value that is no input
+   */
   public static Model withInputShapes(Model model, Map<String, long[]> given) {
     Graph g = model.graph();
     List<ValueInfo> inputs = new ArrayList<>();
@@ -56,6 +60,12 @@ public final class ConstantFolder {
         s = Shape.of(d);
       }
       inputs.add(in.withShape(s));
+    }
+    for (String name : given.keySet()) {
+      if (inputs.stream().noneMatch(i -> i.name().equals(name))) {
+        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape names '" + name
+            + "', which is not an input; inputs are " + inputs.stream().map(ValueInfo::name).toList());
+      }
     }
     return model.withGraph(g.toBuilder().inputs(inputs).build());
   }

@@ -3,6 +3,8 @@ package dev.mobilize.service;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -41,6 +43,10 @@ class ConstantFolderTest {
     Model m = ConstantFolder.withInputShapes(Model.of(g, Map.of("", 17L)), Map.of("y", new long[] {2, 5}));
     assertEquals(Shape.of(1, 3), m.graph().inputs().get(0).shape());
     assertEquals(Shape.of(2, 5), m.graph().inputs().get(1).shape());
+    MobilizeException e = assertThrows(MobilizeException.class,
+        () -> ConstantFolder.withInputShapes(Model.of(g, Map.of("", 17L)), Map.of("z", new long[] {1})));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+    assertTrue(e.getMessage().contains("'z', which is not an input; inputs are [x, y]"), e.getMessage());
   }
 
   @Test

@@ -32,11 +32,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The convolution forms MACE has no single op for, written as ops it runs: grouped Conv and
- * ConvTranspose (Split, one op per group, Concat), depthwise with a channel multiplier, depthwise
- * ConvTranspose, dilated ConvTranspose, dilation with stride (MACE's Conv2D refuses it), and
- * pads/output_padding that MACE's cut does not split alike (zero taps in the kernel). Each is checked against our runtime on the ONNX graph (fp32 and fp16),
- * and one graph of them all against its golden NetDef text.
+ * Conv and ConvTranspose as MACE ops, above all the forms MACE has no single op for, written as ops
+ * it runs: grouped Conv and ConvTranspose (Split, one op per group, Concat), depthwise with a channel
+ * multiplier, depthwise ConvTranspose, dilated ConvTranspose, dilation with stride (MACE's Conv2D
+ * refuses it), and pads/output_padding that MACE's cut does not split alike (zero taps in the
+ * kernel). Each is checked against our runtime on the ONNX graph (fp32 and fp16), and one graph of
+ * them all against its golden NetDef text.
  */
 class MaceConvFormsTest {
 
@@ -101,6 +102,17 @@ class MaceConvFormsTest {
         Arguments.of("conv stride 2 dilation 2", single("Conv", new long[] {1, 3, 9, 9}, new long[] {4, 3, 3, 3},
             a -> a.ints("strides", 2, 2).ints("dilations", 2, 2).ints("pads", 2, 2, 2, 2), true, null),
             List.of("Conv2D")),
+        Arguments.of("deconv k3 s2 p1, bias, relu", single("ConvTranspose", new long[] {1, 3, 5, 6},
+            new long[] {3, 4, 3, 3}, a -> a.ints("strides", 2, 2).ints("pads", 1, 1, 1, 1), true, "Relu"),
+            List.of("Deconv2D")),
+        Arguments.of("deconv k4 s2 p1, leaky", single("ConvTranspose", new long[] {1, 3, 5, 6},
+            new long[] {3, 4, 4, 4}, a -> a.ints("strides", 2, 2).ints("pads", 1, 1, 1, 1), false, "LeakyRelu", 0.1f),
+            List.of("Deconv2D")),
+        Arguments.of("deconv k3 s2 pads [0,0,1,1] output_padding 1, bias", single("ConvTranspose",
+            new long[] {1, 3, 5, 6}, new long[] {3, 4, 3, 3}, a -> a.ints("strides", 2, 2).ints("pads", 0, 0, 1, 1)
+                .ints("output_padding", 1, 1), true, null), List.of("Deconv2D")),
+        Arguments.of("deconv k2x3 s1x2 p0, bias, relu6", single("ConvTranspose", new long[] {1, 3, 5, 6},
+            new long[] {3, 4, 2, 3}, a -> a.ints("strides", 1, 2), true, "Clip", 0f, 6f), List.of("Deconv2D")),
         Arguments.of("deconv k3 s2 p1 output_padding 1 (PyTorch upsampling)", single("ConvTranspose",
             new long[] {1, 3, 5, 6}, new long[] {3, 4, 3, 3}, a -> a.ints("strides", 2, 2).ints("pads", 1, 1, 1, 1)
                 .ints("output_padding", 1, 1), true, null), List.of("Deconv2D")),
