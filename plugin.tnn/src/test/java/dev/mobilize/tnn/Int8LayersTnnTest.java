@@ -216,12 +216,12 @@ class Int8LayersTnnTest {
     net.blobScales.put("s", 0.0419f);
     assertEquals(java.util.Set.of("c"), Int8Readers.fusedIntoAdd(net));
     float[] fused = Tnn.run(Tnn.importer().toModel(net, Map.of()), in).get("y").toFloatArray();
-    float[] want = Tnn.run(convAdd(true), in).get("y").toFloatArray();
+    float[] wantFused = Tnn.run(convAdd(true), in).get("y").toFloatArray();
     // the convolution's float result is summed in another order than the reference's: a near-tie may round apart
     int apart = 0;
-    for (int i = 0; i < want.length; i++) {
-      assertEquals(want[i], fused[i], 0.0419f + 1e-5f, "at " + i);
-      apart += want[i] != fused[i] ? 1 : 0;
+    for (int i = 0; i < wantFused.length; i++) {
+      assertEquals(wantFused[i], fused[i], 0.0419f + 1e-5f, "at " + i);
+      apart += wantFused[i] != fused[i] ? 1 : 0;
     }
     assertTrue(apart <= 2, apart + " of 100 values a step apart");
   }
