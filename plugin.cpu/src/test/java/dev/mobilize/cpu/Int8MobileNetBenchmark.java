@@ -43,6 +43,7 @@ public final class Int8MobileNetBenchmark {
     double[] tq = new double[runs];
     Map<String, Long> times = new java.util.TreeMap<>();
     Map<String, Long> nodes = new java.util.TreeMap<>();
+    Map<String, Long> floatTimes = new java.util.TreeMap<>();
     try (CpuPreparedModel pf = new CpuGraphExecutor().prepare(m, options);
         CpuPreparedModel pq = new CpuGraphExecutor().prepare(q, options)) {
       float[] yf = pf.run(Map.of(input, x)).get(output).toFloatArray();
@@ -58,6 +59,7 @@ public final class Int8MobileNetBenchmark {
         long t0 = System.nanoTime();
         pf.run(Map.of(input, x));
         tf[i] = (System.nanoTime() - t0) / 1e6;
+        pf.lastProfile().forEach(nt -> floatTimes.merge(nt.opType(), nt.nanos(), Long::sum));
         Thread.sleep(PAUSE_MS);
         t0 = System.nanoTime();
         pq.run(Map.of(input, x));
@@ -67,6 +69,8 @@ public final class Int8MobileNetBenchmark {
       }
     }
     if (profile) {
+      floatTimes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+          .forEach(e -> System.out.printf("  float %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       times.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
           .forEach(e -> System.out.printf("  int8 %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       nodes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(15)
