@@ -1,5 +1,7 @@
 package dev.mobilize.cpu;
 
+import dev.mobilize.ir.Node;
+
 /**
  * The int32 sums of an int8 convolution computed on the float kernels ({@link Sgemm}, the float
  * depthwise of {@link Conv}), exactly: a product of two int8 values is an integer of magnitude at
@@ -94,6 +96,73 @@ final class ExactFloatInt8Conv {
    */
   void run(byte[] x, int n, int cg, int h, int wd, int kh, int kw, ConvGeometry.Window win, boolean pointwise,
       byte[] out, Exec ex) {
+    float[] sums = sums(x, n, cg, h, wd, kh, kw, win, pointwise, ex);
+    requantize(sums, n * m, win.out[0] * win.out[1], out, ex.parallel);
+    ex.release(sums);
+  }
+
+  /**
+   * The residual form ({@link FuseQdqForCpu}): {@code out = Q(y + r * rScale)} with the convolution's
+   * float result {@code y = (bias + sum) * x_scale * W_scale[c]} and {@code Q(v) = saturate(rint(v / yScale))}.
+   * {@code r} has the output's shape; when it does not, {@code y} and {@code r} are added with
+   * broadcasting as Add would, and the result has the broadcast shape.
+   */
+  NdArray runResidual(Node node, byte[] x, int n, int cg, int h, int wd, int kh, int kw, ConvGeometry.Window win,
+      boolean pointwise, NdArray r, float rScale, float yScale, Exec ex) {
+    float[] sums = sums(x, n, cg, h, wd, kh, kw, win, pointwise, ex);
+    int size = win.out[0] * win.out[1];
+    int[] shape = {n, m, win.out[0], win.out[1]};
+    byte[] rb = Int8Tensors.bytes(r);
+    if (java.util.Arrays.equals(r.shape, shape)) {
+      byte[] out = ex.bytes(sums.length);
+      ex.parallel.forRange(n * m, Math.max(1, 8192 / Math.max(1, size)), (p0, p1) -> {
+        for (int p = p0; p < p1; p++) {
+          int ch = p % m;
+          int o = p * size;
+          if (Int8Gemm.VECTOR && !Float.isNaN(floatBias[ch])) {
+            VectorInt8.addResidual(sums, o, floatBias[ch], rq.scale[ch], rb, rScale, yScale, size, out);
+          } else {
+            for (int i = o; i < o + size; i++) {
+              out[i] = quantize(sums[i], ch, rb[i], rScale, yScale);
+            }
+          }
+        }
+      });
+      ex.release(sums);
+      return NdArray.ofBytes(shape, out);
+    }
+    ex.parallel.forRange(n * m, 1, (p0, p1) -> {
+      for (int p = p0; p < p1; p++) {
+        int ch = p % m;
+        for (int i = p * size; i < (p + 1) * size; i++) {
+          sums[i] = ((int) sums[i] + (bias == null ? 0 : bias[ch])) * rq.scale[ch];
+        }
+      }
+    });
+    float[] rf = new float[rb.length];
+    for (int i = 0; i < rb.length; i++) {
+      rf[i] = rb[i] * rScale;
+    }
+    NdArray sum = Binary.apply(node, NdArray.ofFloats(shape, sums), NdArray.ofFloats(r.shape, rf), (u, v) -> u + v,
+        (u, v) -> u + v, false, ex);
+    ex.release(sums);
+    byte[] out = ex.bytes(sum.size());
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Math.max(-128, Math.min(127, Math.rint(sum.f[i] / yScale)));
+    }
+    ex.release(sum.f);
+    return NdArray.ofBytes(sum.shape, out);
+  }
+
+  /** One output of the residual form from its float sum (see {@link #runResidual}). */
+  private byte quantize(float sum, int ch, byte r, float rScale, float yScale) {
+    float y = ((int) sum + (bias == null ? 0 : bias[ch])) * rq.scale[ch];
+    return (byte) Math.max(-128, Math.min(127, Math.rint((y + r * rScale) / yScale)));
+  }
+
+  /** The float sums {@code n x m x oh x ow} (without bias), exact integers; the caller releases them. */
+  private float[] sums(byte[] x, int n, int cg, int h, int wd, int kh, int kw, ConvGeometry.Window win,
+      boolean pointwise, Exec ex) {
     int c = cg * group;
     int cols = win.out[0] * win.out[1];
     float[] xf = ex.floats(x.length);
@@ -126,8 +195,7 @@ final class ExactFloatInt8Conv {
       ex.release(col);
     }
     ex.release(xf);
-    requantize(sums, n * m, cols, out, ex.parallel);
-    ex.release(sums);
+    return sums;
   }
 
   /** {@code out[i] = requantize((int) sums[i] + bias[c])} over {@code planes} planes of {@code size}, channel = plane mod m. */

@@ -177,6 +177,34 @@ final class VectorInt8 {
     }
   }
 
+  /**
+   * The residual form of {@link ExactFloatInt8Conv#runResidual} for {@code i} in {@code [o, o + count)}:
+   * {@code out[i] = saturate(rint(((sums[i] + bias) * scale + r[i] * rScale) / yScale))}, where
+   * {@code sums[i] + bias} is an integer a float holds exactly.
+   */
+  static void addResidual(float[] sums, int o, float bias, float scale, byte[] r, float rScale, float yScale,
+      int count, byte[] out) {
+    FloatVector b = FloatVector.broadcast(F, bias);
+    FloatVector s = FloatVector.broadcast(F, scale);
+    FloatVector rs = FloatVector.broadcast(F, rScale);
+    FloatVector ys = FloatVector.broadcast(F, yScale);
+    FloatVector lo = FloatVector.broadcast(F, -128f);
+    FloatVector hi = FloatVector.broadcast(F, 127f);
+    FloatVector magic = FloatVector.broadcast(F, MAGIC);
+    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+    int i = o;
+    for (; i + L <= o + count; i += L) {
+      FloatVector rv = ((FloatVector) ByteVector.fromArray(B, r, i).convertShape(VectorOperators.B2F, F, 0)).mul(rs);
+      FloatVector v = FloatVector.fromArray(F, sums, i).add(b).mul(s).add(rv).div(ys).max(lo).min(hi).add(magic);
+      v.reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
+          .intoArray(out, i);
+    }
+    for (; i < o + count; i++) {
+      float y = (sums[i] + bias) * scale;
+      out[i] = (byte) Math.max(-128, Math.min(127, Math.rint((y + r[i] * rScale) / yScale)));
+    }
+  }
+
   /** {@code f[i] = x[i]} for {@code i} in {@code [from, to)}. (JDK 17 does not vectorize the plain loop.) */
   static void widen(byte[] x, float[] f, int from, int to) {
     int i = from;
