@@ -18,6 +18,11 @@ final class ExactFloatInt8Conv {
 
   /** The largest sum bound (in units of one) for which float32 sums are exact. */
   static final long EXACT_LIMIT = 1L << 24;
+  /**
+   * Elements per thread of the passes before and after the float kernel (widening, requantizing):
+   * at a fraction of a nanosecond each, smaller pieces cost more in waking threads than they save.
+   */
+  private static final int PASS_GRAIN = 1 << 17;
 
   private final int m;
   private final int group;
@@ -115,7 +120,7 @@ final class ExactFloatInt8Conv {
     byte[] rb = Int8Tensors.bytes(r);
     if (java.util.Arrays.equals(r.shape, shape)) {
       byte[] out = ex.bytes(sums.length);
-      ex.parallel.forRange(n * m, Math.max(1, 8192 / Math.max(1, size)), (p0, p1) -> {
+      ex.parallel.forRange(n * m, Math.max(1, PASS_GRAIN / Math.max(1, size)), (p0, p1) -> {
         for (int p = p0; p < p1; p++) {
           int ch = p % m;
           int o = p * size;
@@ -166,7 +171,7 @@ final class ExactFloatInt8Conv {
     int c = cg * group;
     int cols = win.out[0] * win.out[1];
     float[] xf = ex.floats(x.length);
-    ex.parallel.forRange(x.length, 16384, (a, b) -> {
+    ex.parallel.forRange(x.length, PASS_GRAIN, (a, b) -> {
       if (Int8Gemm.VECTOR) {
         VectorInt8.widen(x, xf, a, b);
       } else {
@@ -200,7 +205,7 @@ final class ExactFloatInt8Conv {
 
   /** {@code out[i] = requantize((int) sums[i] + bias[c])} over {@code planes} planes of {@code size}, channel = plane mod m. */
   private void requantize(float[] sums, int planes, int size, byte[] out, Parallel par) {
-    par.forRange(planes, Math.max(1, 8192 / Math.max(1, size)), (p0, p1) -> {
+    par.forRange(planes, Math.max(1, PASS_GRAIN / Math.max(1, size)), (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         int ch = p % m;
         int add = bias == null ? 0 : bias[ch];

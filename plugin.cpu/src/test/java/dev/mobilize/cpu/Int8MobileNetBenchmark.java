@@ -44,6 +44,7 @@ public final class Int8MobileNetBenchmark {
     Map<String, Long> times = new java.util.TreeMap<>();
     Map<String, Long> nodes = new java.util.TreeMap<>();
     Map<String, Long> floatTimes = new java.util.TreeMap<>();
+    Map<String, Long> floatNodes = new java.util.TreeMap<>();
     try (CpuPreparedModel pf = new CpuGraphExecutor().prepare(m, options);
         CpuPreparedModel pq = new CpuGraphExecutor().prepare(q, options)) {
       float[] yf = pf.run(Map.of(input, x)).get(output).toFloatArray();
@@ -60,6 +61,7 @@ public final class Int8MobileNetBenchmark {
         pf.run(Map.of(input, x));
         tf[i] = (System.nanoTime() - t0) / 1e6;
         pf.lastProfile().forEach(nt -> floatTimes.merge(nt.opType(), nt.nanos(), Long::sum));
+        pf.lastProfile().forEach(nt -> floatNodes.merge(nt.node(), nt.nanos(), Long::sum));
         Thread.sleep(PAUSE_MS);
         t0 = System.nanoTime();
         pq.run(Map.of(input, x));
@@ -74,7 +76,9 @@ public final class Int8MobileNetBenchmark {
       times.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
           .forEach(e -> System.out.printf("  int8 %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       nodes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(15)
-          .forEach(e -> System.out.printf("  int8 node %-50s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
+          .forEach(e -> System.out.printf("  int8 node %-50s %8.2f ms/run (float %.2f)%n", e.getKey(),
+              e.getValue() / 1e6 / runs, floatNodes.getOrDefault(e.getKey().substring(e.getKey().indexOf(' ') + 1), 0L)
+                  / 1e6 / runs));
     }
     System.out.printf("float: median %.2f ms, min %.2f ms%n", median(tf), Arrays.stream(tf).min().orElse(0));
     System.out.printf("int8:  median %.2f ms, min %.2f ms%n", median(tq), Arrays.stream(tq).min().orElse(0));
