@@ -14,8 +14,9 @@ import java.util.Random;
  * Latency of MobileNetV2 (1x3x224x224) in float and in int8 on the cpu executor, in the same JVM
  * with the same thread count, the two alternating run by run. The int8 model is the float one
  * min-max quantized by {@link QdqFixture} (activations from one standard-normal input). Not a test:
- * {@code bench/int8-vs-float [threads] [runs] [model]} ({@code -Dwarmup=N}, {@code -Dpause=ms},
- * {@code -Dmobilize.cpu.profile=true} for the time per op type).
+ * {@code bench/int8-vs-float [threads] [runs] [model] [int8-model]} ({@code -Dwarmup=N}, {@code -Dpause=ms},
+ * {@code -Dmobilize.cpu.profile=true} for the time per op type and node, int8 against float). With
+ * {@code int8-model} (a QDQ ONNX file, e.g. from {@code mobilize convert --int8}) that model is the int8 one.
  */
 public final class Int8MobileNetBenchmark {
 
@@ -34,7 +35,10 @@ public final class Int8MobileNetBenchmark {
     String output = m.graph().outputs().get(0).name();
     Tensor calib = normal(2);
     Tensor x = normal(1);
-    Model q = QdqFixture.quantize(m, Map.of(input, calib), false);
+    // a QDQ model made by plugin.quant ('mobilize convert --int8'), or the fixture's min-max one
+    Model q = args.length > 3 ? new OnnxImporter().read(Path.of(args[3]), Options.NONE)
+        : QdqFixture.quantize(m, Map.of(input, calib), false);
+    System.out.println("int8 model: " + (args.length > 3 ? args[3] : "QdqFixture min-max, one standard-normal input"));
     long int8Ops = FuseQdqForCpu.apply(q.graph()).nodes().stream()
         .filter(n -> n.domain().equals(Node.MOBILIZE_DOMAIN) && n.opType().startsWith("Int8")).count();
     boolean profile = Boolean.getBoolean("mobilize.cpu.profile");
