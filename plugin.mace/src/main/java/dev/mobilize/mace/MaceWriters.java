@@ -101,7 +101,7 @@ final class MaceWriters {
     return new long[] {h, w};
   }
 
-  private static void windowArgs(Node n, OperatorDef.Builder b, long[] kernel) {
+  static void windowArgs(Node n, OperatorDef.Builder b, long[] kernel) {
     Attributes a = n.attributes();
     String autoPad = a.getString("auto_pad", "NOTSET");
     b.addArg(ExportContext.intsArg("strides", a.ints("strides", new long[] {1, 1})));
