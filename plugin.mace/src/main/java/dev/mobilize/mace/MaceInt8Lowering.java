@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * a QuantizeLinear through at most an activation (Relu, Clip(0, hi)), MaxPools and a final Flatten:
  * the QuantizeLinear gives the uint8 output's scale. MACE's uint8 convolution applies no activation;
  * the activation is its output range instead, as MACE's converter does it: zero point 0 (saturation
- * at 0 is the Relu), and for Clip(0, hi) the scale {@code min(s, hi/255)} so that 255 is at most hi.
+ * at 0 is the Relu) and 255 at the calibrated maximum {@code 127·s} (or hi of Clip(0, hi) if lower),
+ * so the uint8 value clips where the int8 one does, on a grid twice as fine.
  * A Gemm runs as a convolution over its (NCHW-flattened) input's spatial extent.
  *
  * <p>Lowered nodes keep ONNX op types (so shape inference and the exporter's folding still see
@@ -335,8 +336,12 @@ final class MaceInt8Lowering {
       if (!gemm && (inDims == null || inDims.length != 4)) {
         return "its input is not a 4-D feature map";
       }
+      double werr = requantizationError(w.q(), w.scale(), gemm ? (a.getInt("transB", 0) != 0 ? 0 : 1) : 0);
+      LOG.debug("node '{}': its int8 weight with one scale has relative L2 error {} against per-channel scales",
+          n.name(), werr);
       float s = q.input(1).isEmpty() ? 1f : g.initializers().get(q.input(1)).toFloatArray()[0];
-      float outScale = act && Float.isFinite(hi) ? Math.min(s, hi / 255f) : s;
+      // MACE's range for an activated output is [0, max]: max the calibrated 127·s (or hi if lower), 255 steps
+      float outScale = act ? Math.min(127f * s, hi) / 255f : s;
       plans.put(n.name(), new Plan(n, chain, q, outScale, act ? 0 : 128));
       if (pre != null) {
         dims4.put(q.output(0), pre);
@@ -543,6 +548,34 @@ final class MaceInt8Lowering {
       long wd = in.length == 4 ? in[3] : 1;
       return Tensor.of(DataType.INT8, new long[] {rows, c, h, wd}, dst);
     }
+  }
+
+  /**
+   * The relative L2 error of storing a per-channel int8 weight with one scale {@code max|W|/127}:
+   * {@code ||W_tensor − W|| / ||W||} with {@code W = q · scale[c]} along {@code axis}.
+   */
+  static double requantizationError(Tensor q, float[] scale, int axis) {
+    float[] v = q.toFloatArray();
+    long[] d = q.dims();
+    long inner = 1;
+    for (int i = axis + 1; i < d.length; i++) {
+      inner *= d[i];
+    }
+    float[] w = new float[v.length];
+    float max = 0;
+    for (int i = 0; i < v.length; i++) {
+      w[i] = v[i] * scale[scale.length == 1 ? 0 : (int) ((i / inner) % d[axis])];
+      max = Math.max(max, Math.abs(w[i]));
+    }
+    float t = max == 0 ? 1f : max / 127f;
+    double num = 0;
+    double den = 0;
+    for (float x : w) {
+      double r = Math.max(-127, Math.min(127, Math.rint(x / t))) * t - x;
+      num += r * r;
+      den += (double) x * x;
+    }
+    return den == 0 ? 0 : Math.sqrt(num / den);
   }
 
   private static boolean allZero(Tensor t) {
