@@ -5,9 +5,8 @@ import dev.mobilize.ir.Node;
 /**
  * ONNX Conv for 1-D and 2-D inputs (NCHW): groups, dilations, pads and auto_pad. Constant weights
  * are packed at prepare time. Depthwise convolutions (group = channels = outputs) run a direct
- * kernel; 3x3 stride-2 convolutions of at most four input channels (an image model's first layer) run
- * {@link VectorStemConv}; the others are a GEMM per group over the input (1x1, stride 1, no pads) or
- * over its im2col matrix. Also runs {@code mobilize.FusedConv}: a Conv whose output goes through the
+ * kernel; the others are a GEMM per group over the input (1x1, stride 1, no pads) or over its
+ * im2col matrix. Also runs {@code mobilize.FusedConv}: a Conv whose output goes through the
  * {@link Activation} in its attributes, optionally with a fourth input, a residual added before the
  * activation ({@code act(conv(x) + b + r)}, see {@link FuseForCpu}).
  */
@@ -68,14 +67,6 @@ final class Conv implements Kernel {
       int k = cg * kh * kw;
       if (depthwise) {
         depthwise(Sgemm.VECTOR, x.f, w.f, bias, out, n, c, h, wd, win, inner, ex.parallel);
-      } else if (Sgemm.VECTOR && !residualInEpilogue && VectorStemConv.supports(cg, group, win)) {
-        for (int img = 0; img < n; img++) {
-          VectorStemConv.conv(x.f, img * c * h * wd, w.f, bias, out, img * m * p, c, h, wd, m, win, inner.lo, inner.hi,
-              ex.parallel);
-        }
-        if (inner.post != null) {
-          ex.parallel.forRange(out.length, 16384, (from, to) -> inner.applyPost(out, from, to));
-        }
       } else {
         boolean pointwise = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
             && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
