@@ -8,9 +8,11 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise 3x3 convolution (stride 1 or 2, dilation 1) on the Vector API, one plane at a time,
- * with no gathers or scatters: every tap is a contiguous vector load.
+ * Depthwise 3x3 convolution (stride 1 or 2, dilation 1) on the Vector API; every tap is a contiguous
+ * vector load.
  * <ul>
+ *   <li>Small output planes ({@link #channels}): {@link #L} planes at a time, interleaved pixel-major
+ *       by gathers, so that each output pixel is 9 vector FMAs at either stride, and scattered back.
  *   <li>Stride 1, wide rows ({@link #rows}): input rows pass through a ring of three zero-bordered row
  *       buffers, each output row is stored straight into the output.
  *   <li>Stride 1, small planes ({@link #flat}): the plane is copied into a zero-bordered scratch whose
@@ -21,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Stride 2 ({@link #rows2}): the ring holds each input row split into its even and odd columns,
  *       so that {@code x[2oy+ky][2ox+kx]} is {@code E[ox]}, {@code O[ox]}, {@code E[ox+1]}.
  * </ul>
- * The planes, not the channels, are vectorised, so the output stays NCHW. Bias and the clamp are
+ * Except in {@link #channels} the planes, not the channels, are vectorised; the output is NCHW. Bias and the clamp are
  * applied in registers. Loaded only when {@code jdk.incubator.vector} is present.
  */
 final class VectorDepthwise {
@@ -31,6 +33,13 @@ final class VectorDepthwise {
   /** Ints in half a vector: the low (or high) halves of a vector's longs. */
   private static final VectorSpecies<Integer> HALF_INTS =
       VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+
+  /**
+   * Output planes of at most this many pixels (MobileNet's 7x7) go through {@link #channels}: there the
+   * per-row work of the plane-wise paths costs more than interleaving (measured 2x faster at 7x7 with
+   * stride 1 and 2, no faster at 14x14 stride 1, slower at 14x14 stride 2 and above).
+   */
+  static final int SMALL_PLANE = 64;
 
   private VectorDepthwise() {}
 
@@ -55,17 +64,142 @@ final class VectorDepthwise {
   }
 
   /**
-   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Stride 2 runs {@link #rows2};
-   * stride 1 {@link #rows} for rows of at least two vectors, else {@link #flat}.
+   * All {@code n * c} planes; {@code w} holds 9 weights per channel. Output planes of at most
+   * {@link #SMALL_PLANE} pixels run {@link #channels}; else stride 2 runs {@link #rows2}, stride 1
+   * {@link #rows} for rows of at least two vectors, else {@link #flat}.
    */
   static void conv3x3(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
-    if (win.stride[0] == 2) {
+    if (win.out[0] * win.out[1] <= SMALL_PLANE) {
+      channels(x, w, bias, out, n, c, h, wd, win, act, parallel);
+    } else if (win.stride[0] == 2) {
       rows2(x, w, bias, out, n, c, h, wd, win, act, parallel);
     } else if (win.out[1] >= 2 * L) {
       rows(x, w, bias, out, n, c, h, wd, win, act, parallel);
     } else {
       flat(x, w, bias, out, n, c, h, wd, win, act, parallel);
+    }
+  }
+
+  /**
+   * Small planes, {@link #L} planes at a time, pixel-major: the planes of a block are interleaved into a
+   * zero-bordered scratch where each padded pixel is one vector (lane = plane), so every output pixel is
+   * 9 fused multiply-adds of whole vectors at either stride, with no row ends or tails; the results are
+   * then de-interleaved into the output planes. Whole blocks move by one gather per input pixel and one
+   * scatter per output pixel; the last block of fewer than {@link #L} planes by scalar copies.
+   */
+  static void channels(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
+      ConvGeometry.Window win, Activation act, Parallel parallel) {
+    int oh = win.out[0];
+    int ow = win.out[1];
+    int s = win.stride[0];
+    int pt = win.padBegin[0];
+    int pl = win.padBegin[1];
+    int hp = (oh - 1) * s + 3; // padded rows and columns that are read
+    int wp = (ow - 1) * s + 3;
+    int rowsIn = Math.max(0, Math.min(h, hp - pt)); // input rows and columns that land in them
+    int colsIn = Math.max(0, Math.min(wd, wp - pl));
+    int planes = n * c;
+    int blocks = (planes + L - 1) / L;
+    int chunks = Math.min(blocks, 4 * parallel.threads());
+    int inSize = hp * wp * L;
+    int outSize = oh * ow * L;
+    int plane = oh * ow;
+    int[] inIdx = new int[L];
+    int[] outIdx = new int[L];
+    for (int j = 0; j < L; j++) {
+      inIdx[j] = j * h * wd;
+      outIdx[j] = j * plane;
+    }
+    parallel.forChunks(chunks, (t, chunk) -> {
+      float[] buf = parallel.scratch(t, inSize + outSize + 10 * L);
+      int wts = inSize + outSize; // 9 weight vectors, then the bias vector
+      java.util.Arrays.fill(buf, 0, inSize, 0f); // the border stays zero: every block writes the same pixels
+      FloatVector lov = FloatVector.broadcast(S, act.lo);
+      FloatVector hiv = FloatVector.broadcast(S, act.hi);
+      for (int blk = blocks * chunk / chunks, end = blocks * (chunk + 1) / chunks; blk < end; blk++) {
+        int p0 = blk * L;
+        int lanes = Math.min(L, planes - p0);
+        for (int j = 0; j < lanes; j++) {
+          int ch = (p0 + j) % c;
+          for (int tap = 0; tap < 9; tap++) {
+            buf[wts + tap * L + j] = w[ch * 9 + tap];
+          }
+          buf[wts + 9 * L + j] = bias == null ? 0f : bias[ch];
+          if (lanes < L) {
+            int src = (p0 + j) * h * wd;
+            for (int iy = 0; iy < rowsIn; iy++) {
+              int o = ((iy + pt) * wp + pl) * L + j;
+              int xi = src + iy * wd;
+              for (int ix = 0; ix < colsIn; ix++) {
+                buf[o + ix * L] = x[xi + ix];
+              }
+            }
+          }
+        }
+        if (lanes == L) { // whole blocks: one gather per pixel
+          int src = p0 * h * wd;
+          for (int iy = 0; iy < rowsIn; iy++) {
+            int o = ((iy + pt) * wp + pl) * L;
+            int xi = src + iy * wd;
+            for (int ix = 0; ix < colsIn; ix++) {
+              FloatVector.fromArray(S, x, xi + ix, inIdx, 0).intoArray(buf, o + ix * L);
+            }
+          }
+        }
+        for (int j = lanes; j < L; j++) {
+          for (int tap = 0; tap <= 9; tap++) {
+            buf[wts + tap * L + j] = 0f;
+          }
+        }
+        pixels(buf, wp, s, oh, ow, wts, lov, hiv, inSize);
+        if (lanes == L) { // whole blocks: one scatter per pixel
+          int dst = p0 * plane;
+          for (int q = 0; q < plane; q++) {
+            FloatVector.fromArray(S, buf, inSize + q * L).intoArray(out, dst + q, outIdx, 0);
+          }
+        }
+        for (int j = 0; j < lanes; j++) {
+          int dst = (p0 + j) * plane;
+          if (lanes < L) {
+            for (int q = 0; q < plane; q++) {
+              out[dst + q] = buf[inSize + q * L + j];
+            }
+          }
+          act.applyPost(out, dst, dst + plane);
+        }
+      }
+    });
+  }
+
+  /** The output pixels of {@link #channels}: {@code buf[oo + (oy * ow + ox) * L]} from the padded input at 0. */
+  private static void pixels(float[] buf, int wp, int s, int oh, int ow, int wts, FloatVector lov, FloatVector hiv,
+      int oo) {
+    FloatVector w00 = FloatVector.fromArray(S, buf, wts);
+    FloatVector w01 = FloatVector.fromArray(S, buf, wts + L);
+    FloatVector w02 = FloatVector.fromArray(S, buf, wts + 2 * L);
+    FloatVector w10 = FloatVector.fromArray(S, buf, wts + 3 * L);
+    FloatVector w11 = FloatVector.fromArray(S, buf, wts + 4 * L);
+    FloatVector w12 = FloatVector.fromArray(S, buf, wts + 5 * L);
+    FloatVector w20 = FloatVector.fromArray(S, buf, wts + 6 * L);
+    FloatVector w21 = FloatVector.fromArray(S, buf, wts + 7 * L);
+    FloatVector w22 = FloatVector.fromArray(S, buf, wts + 8 * L);
+    FloatVector bv = FloatVector.fromArray(S, buf, wts + 9 * L);
+    int row = wp * L;
+    int step = s * L;
+    for (int oy = 0, o = oo; oy < oh; oy++) {
+      for (int ox = 0, a = oy * s * row; ox < ow; ox++, a += step, o += L) {
+        FloatVector acc = FloatVector.fromArray(S, buf, a).fma(w00, bv);
+        acc = FloatVector.fromArray(S, buf, a + L).fma(w01, acc);
+        acc = FloatVector.fromArray(S, buf, a + 2 * L).fma(w02, acc);
+        acc = FloatVector.fromArray(S, buf, a + row).fma(w10, acc);
+        acc = FloatVector.fromArray(S, buf, a + row + L).fma(w11, acc);
+        acc = FloatVector.fromArray(S, buf, a + row + 2 * L).fma(w12, acc);
+        acc = FloatVector.fromArray(S, buf, a + 2 * row).fma(w20, acc);
+        acc = FloatVector.fromArray(S, buf, a + 2 * row + L).fma(w21, acc);
+        acc = FloatVector.fromArray(S, buf, a + 2 * row + 2 * L).fma(w22, acc);
+        clamp(acc, lov, hiv).intoArray(buf, o);
+      }
     }
   }
 
