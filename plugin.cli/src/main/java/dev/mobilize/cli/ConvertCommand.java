@@ -194,6 +194,7 @@ public class ConvertCommand {
       report.optimized(r);
     }
     Map<String, Tensor> verifyOn = Verification.inputs(original);
+    Model floatResult = result;
     if (int8) {
       // the target format says how far its int8 layers reach (every output int8, pooling/add/concat in int8)
       String ops = catalog.property(ModelExporter.class, ServiceProperties.FORMAT, to, ServiceProperties.INT8_OPS);
@@ -223,6 +224,7 @@ public class ConvertCommand {
       report.float16();
     }
     // int8 and fp16 weights in the graph change the numbers on purpose: the file is checked against that model
+    Model floatModel = int8 ? floatResult : original;
     Model reference = int8 || fp16InGraph ? result : original;
     Model toWrite = result;
     List<Problem> problems = catalog.with(ModelExporter.class, ServiceProperties.FORMAT, to,
@@ -251,7 +253,16 @@ public class ConvertCommand {
         Model back = catalog.with(ModelImporter.class, ServiceProperties.FORMAT, to,
             i -> i.read(main, Options.of(readOpts)));
         Map<String, Tensor> in = verifyOn;
-        report.verified(Verification.compare(runCpu(reference, in), runCpu(back, in)));
+        Map<String, Tensor> expected = runCpu(reference, in);
+        Map<String, Tensor> actual = runCpu(back, in);
+        report.verified(Verification.compare(expected, actual));
+        if (int8 && report.failed()) {
+          // two int8 approximations (the QDQ model, the framework's integer steps) differ by more than
+          // a few output steps on noise-amplifying networks: the file passes when it is as close to the
+          // float model as the QDQ model is
+          Map<String, Tensor> floating = runCpu(floatModel, in);
+          report.int8Accuracy(Verification.int8Accuracy(floating, expected, actual));
+        }
       }
       List<Path> placed = new ArrayList<>();
       if (!report.failed()) {

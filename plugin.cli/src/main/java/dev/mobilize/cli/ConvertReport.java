@@ -23,6 +23,7 @@ final class ConvertReport implements Outcome {
   private final double tolerance;
   private PassPipeline.Result optimization;
   private List<Verification.Figures> verification;
+  private List<Verification.Int8Accuracy> int8Accuracy;
   private List<Path> written = List.of();
   private Quantizer.Report quantization;
   private boolean float16;
@@ -40,6 +41,11 @@ final class ConvertReport implements Outcome {
 
   void verified(List<Verification.Figures> figures) {
     this.verification = figures;
+  }
+
+  /** An int8 file beyond the tolerance is judged by its accuracy against float instead. */
+  void int8Accuracy(List<Verification.Int8Accuracy> accuracy) {
+    this.int8Accuracy = List.copyOf(accuracy);
   }
 
   void quantized(Quantizer.Report r) {
@@ -60,7 +66,8 @@ final class ConvertReport implements Outcome {
 
   @Override
   public boolean failed() {
-    return verification != null && !Verification.within(verification, tolerance);
+    return verification != null && !Verification.within(verification, tolerance)
+        && (int8Accuracy == null || !int8Accuracy.stream().allMatch(Verification.Int8Accuracy::holds));
   }
 
   /** The figures the manifest records: passes and verification. */
@@ -94,6 +101,18 @@ final class ConvertReport implements Outcome {
       j.put("weights", "float16");
     }
     j.put("verification", verification == null ? "skipped" : v);
+    if (int8Accuracy != null) {
+      List<Map<String, Object>> a = new ArrayList<>();
+      for (Verification.Int8Accuracy f : int8Accuracy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("output", f.output());
+        m.put("cosine_to_float", f.fileCosine());
+        m.put("quantized_model_cosine_to_float", f.quantizedCosine());
+        m.put("holds", f.holds());
+        a.add(m);
+      }
+      j.put("int8_accuracy", a);
+    }
     j.put("tolerance", tolerance);
     return j;
   }
@@ -128,7 +147,17 @@ final class ConvertReport implements Outcome {
             f.relativeError() <= tolerance ? "" : "  BEYOND TOLERANCE " + tolerance));
       }
     }
-    if (failed()) {
+    if (int8Accuracy != null) {
+      for (Verification.Int8Accuracy a : int8Accuracy) {
+        sb.append(String.format(Locale.ROOT, "%-12s%s: cosine to float %.6f, the quantized (QDQ) model's %.6f%s%n",
+            "accuracy", a.output(), a.fileCosine(), a.quantizedCosine(),
+            a.holds() ? " (as accurate: accepted)" : "  LESS ACCURATE by more than " + Verification.INT8_COSINE_MARGIN));
+      }
+    }
+    if (failed() && int8Accuracy != null) {
+      sb.append("FAILED: the int8 file is less accurate than the quantized model; nothing was written."
+          + " Keep the layers the report ranks worst float (--keep-float), or accept it with --tolerance.\n");
+    } else if (failed()) {
       sb.append("FAILED: the converted model does not compute what the original computes; nothing was written."
           + " Find the pass with --verify-passes, or convert with --no-optimize.\n");
     }

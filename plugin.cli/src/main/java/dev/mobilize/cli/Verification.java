@@ -25,7 +25,20 @@ final class Verification {
   /** The comparison of one output. */
   record Figures(String output, double maxAbsError, double relativeError, double cosine) {}
 
+  /**
+   * How an int8 file's outputs compare to the float model's, beside the QDQ model's (cosine to float).
+   */
+  record Int8Accuracy(String output, double fileCosine, double quantizedCosine) {
+    /** True when the file is at most {@link #INT8_COSINE_MARGIN} less similar to float than the QDQ model. */
+    boolean holds() {
+      return fileCosine >= quantizedCosine - INT8_COSINE_MARGIN;
+    }
+  }
+
   static final double DEFAULT_TOLERANCE = 1e-4;
+
+  /** How much cosine to float an int8 file may lose against its QDQ model when beyond the tolerance. */
+  static final double INT8_COSINE_MARGIN = 0.01;
 
   private Verification() {}
 
@@ -71,6 +84,18 @@ final class Verification {
         throw new MobilizeException(ErrorCode.VERIFICATION_FAILED, "output '" + en.get(k) + "': " + c.mismatch());
       }
       out.add(new Figures(en.get(k), c.maxAbs(), c.maxRel(), c.cosine()));
+    }
+    return out;
+  }
+
+  /** Per output, the cosine to {@code floating} of the int8 file's result and of the QDQ model's. */
+  static List<Int8Accuracy> int8Accuracy(Map<String, Tensor> floating, Map<String, Tensor> quantized,
+      Map<String, Tensor> file) {
+    List<Figures> q = compare(floating, quantized);
+    List<Figures> f = compare(floating, file);
+    java.util.ArrayList<Int8Accuracy> out = new java.util.ArrayList<>();
+    for (int k = 0; k < q.size(); k++) {
+      out.add(new Int8Accuracy(q.get(k).output(), f.get(k).cosine(), q.get(k).cosine()));
     }
     return out;
   }
