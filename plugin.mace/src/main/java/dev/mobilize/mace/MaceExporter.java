@@ -17,6 +17,7 @@ import dev.mobilize.service.ModelExporter;
 import dev.mobilize.service.ModelInspector;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.service.ServiceProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
  *
  * <p>Example: {@code exporter.write(model, Path.of("out"), "mobilenet", Options.of(Map.of("fp16", "true")))}.
  */
-@Component(service = ModelExporter.class, property = "mobilize.format=mace")
+@Component(service = ModelExporter.class, property = {"mobilize.format=mace", ServiceProperties.INT8_OUTPUTS + "=all"})
 public final class MaceExporter implements ModelExporter {
 
   private final ConstantFolder folder;

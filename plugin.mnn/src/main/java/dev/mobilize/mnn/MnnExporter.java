@@ -11,6 +11,7 @@ import dev.mobilize.service.MobilizeException;
 import dev.mobilize.service.ModelExporter;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.service.ServiceProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code extraTensorDescribe[].quantInfo}; quantized ops MNN does not run in int8 are written in float,
  * with a warning naming them.
  */
-@Component(service = ModelExporter.class, property = "mobilize.format=mnn")
+@Component(service = ModelExporter.class, property = {"mobilize.format=mnn", ServiceProperties.INT8_OUTPUTS + "=all"})
 public final class MnnExporter implements ModelExporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(MnnExporter.class);
