@@ -178,10 +178,12 @@ class FuseQdqForCpuTest {
   /** {@code q} with constants dequantized without zero point and one shared activation zero point. */
   static Model compact(Model q) {
     Graph g = q.graph();
-    Graph.Builder b = g.toBuilder().initializer("shared_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
+    Graph.Builder b = g.toBuilder()
+        .initializer("shared_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
     List<Node> nodes = new ArrayList<>();
     for (Node n : g.nodes()) {
-      if ((n.opType().equals("QuantizeLinear") || n.opType().equals("DequantizeLinear")) && n.inputs().size() == 3) {
+      boolean qdq = n.opType().equals("QuantizeLinear") || n.opType().equals("DequantizeLinear");
+      if (qdq && n.inputs().size() == 3) {
         b.removeInitializer(n.input(2));
         boolean constant = g.initializer(n.input(0)).isPresent();
         n = n.toBuilder().inputs(constant ? n.inputs().subList(0, 2)
