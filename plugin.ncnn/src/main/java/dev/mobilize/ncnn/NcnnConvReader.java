@@ -22,19 +22,11 @@ final class NcnnConvReader implements NcnnLayerReader {
 
   @Override
   public void read(NcnnParams p, ImportContext ctx) {
-    int o = p.getInt(0, 0);
-    int kw = p.getInt(1, 0);
-    int kh = p.getInt(11, kw);
-    int dw = p.getInt(2, 1);
-    int dh = p.getInt(12, dw);
-    int sw = p.getInt(3, 1);
-    int sh = p.getInt(13, sw);
-    int pl = p.getInt(4, 0);
-    int pr = p.getInt(15, pl);
-    int pt = p.getInt(14, pl);
-    int pb = p.getInt(16, pt);
-    boolean bias = p.getInt(5, 0) != 0;
-    int size = p.getInt(6, 0);
+    NcnnConvGeometry geo = NcnnConvGeometry.of(p);
+    int o = geo.outputs();
+    int kw = geo.kw();
+    int kh = geo.kh();
+    int size = geo.weightSize();
     int group = depthwise ? p.getInt(7, 1) : 1;
     int int8 = p.getInt(8, 0);
     if (p.getFloat(18, 0f) != 0f) {
@@ -45,7 +37,7 @@ final class NcnnConvReader implements NcnnLayerReader {
           + size + " do not fit together");
     }
     NcnnWeight w = ctx.weights.tagged(size, "the weights of '" + ctx.layer.name + "'");
-    float[] b = bias ? ctx.weights.raw(o, "the bias of '" + ctx.layer.name + "'") : null;
+    float[] b = geo.bias() ? ctx.weights.raw(o, "the bias of '" + ctx.layer.name + "'") : null;
     String x = ctx.in(0);
     float[] wv = w.data();
     if (int8 != 0) {
@@ -67,12 +59,11 @@ final class NcnnConvReader implements NcnnLayerReader {
     if (b != null) {
       ins.add(ctx.constant(ctx.layer.name + "_bias", Tensor.ofFloats(new long[] {o}, b)));
     }
-    Attributes.Builder a = Attributes.builder().ints("kernel_shape", kh, kw).ints("strides", sh, sw)
-        .ints("dilations", dh, dw).set("group", (long) group);
-    if (pl == -233 || pl == -234) {
-      a.set("auto_pad", pl == -233 ? "SAME_UPPER" : "SAME_LOWER");
+    Attributes.Builder a = geo.attributes(group);
+    if (geo.samePadding()) {
+      a.set("auto_pad", geo.pl() == -233 ? "SAME_UPPER" : "SAME_LOWER");
     } else {
-      a.ints("pads", pt, pl, pb, pr);
+      a.ints("pads", geo.pt(), geo.pl(), geo.pb(), geo.pr());
     }
     boolean fused = Int8.activation(p, a);
     ctx.node(fused ? "mobilize" : "", fused ? FusedOps.FUSED_CONV : "Conv", ins, List.of(ctx.out(0)), a.build());

@@ -21,26 +21,18 @@ final class NcnnDeconvReader implements NcnnLayerReader {
 
   @Override
   public void read(NcnnParams p, ImportContext ctx) {
-    int o = p.getInt(0, 0);
-    int kw = p.getInt(1, 0);
-    int kh = p.getInt(11, kw);
-    int dw = p.getInt(2, 1);
-    int dh = p.getInt(12, dw);
-    int sw = p.getInt(3, 1);
-    int sh = p.getInt(13, sw);
-    int pl = p.getInt(4, 0);
-    int pr = p.getInt(15, pl);
-    int pt = p.getInt(14, pl);
-    int pb = p.getInt(16, pt);
+    NcnnConvGeometry geo = NcnnConvGeometry.of(p);
+    int o = geo.outputs();
+    int kw = geo.kw();
+    int kh = geo.kh();
     int opr = p.getInt(18, 0);
     int opb = p.getInt(19, opr);
-    boolean bias = p.getInt(5, 0) != 0;
-    int size = p.getInt(6, 0);
+    int size = geo.weightSize();
     int group = depthwise ? p.getInt(7, 1) : 1;
     if (p.getInt(28, 0) != 0) {
       throw new IllegalArgumentException("dynamic weights (28=1) are not supported");
     }
-    if (pl < 0 || pr < 0 || pt < 0 || pb < 0 || p.getInt(20, 0) != 0) {
+    if (geo.pl() < 0 || geo.pr() < 0 || geo.pt() < 0 || geo.pb() < 0 || p.getInt(20, 0) != 0) {
       throw new IllegalArgumentException("SAME pads (-233/-234) and output sizes (20, 21) are not supported; "
           + "only explicit pads");
     }
@@ -49,7 +41,7 @@ final class NcnnDeconvReader implements NcnnLayerReader {
           + " and weight_data_size " + size + " do not fit together");
     }
     float[] w = ctx.weights.tagged(size, "the weights of '" + ctx.layer.name + "'").data();
-    float[] b = bias ? ctx.weights.raw(o, "the bias of '" + ctx.layer.name + "'") : null;
+    float[] b = geo.bias() ? ctx.weights.raw(o, "the bias of '" + ctx.layer.name + "'") : null;
     int outG = o / group;
     int inG = size / (o * kw * kh);
     int kk = kw * kh;
@@ -68,8 +60,7 @@ final class NcnnDeconvReader implements NcnnLayerReader {
     if (b != null) {
       ins.add(ctx.constant(ctx.layer.name + "_bias", Tensor.ofFloats(new long[] {o}, b)));
     }
-    Attributes.Builder a = Attributes.builder().ints("kernel_shape", kh, kw).ints("strides", sh, sw)
-        .ints("dilations", dh, dw).set("group", (long) group).ints("pads", pt, pl, pb, pr);
+    Attributes.Builder a = geo.attributes(group).ints("pads", geo.pt(), geo.pl(), geo.pb(), geo.pr());
     if (opr != 0 || opb != 0) {
       a.ints("output_padding", opb, opr);
     }
