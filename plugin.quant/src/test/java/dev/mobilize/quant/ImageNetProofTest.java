@@ -52,7 +52,7 @@ class ImageNetProofTest {
    * 0.974): the bound below records what it does reach, and {@link #inputRoundingAloneCostsMobileNetV2TheBar}
    * shows why no calibration can. Its int8 file is 0.272x: the per-channel int32 biases and their scales
    * (x_scale · W_scale, which ONNX Runtime's QLinearConv fusion and every exporter read) and the QDQ names
-   * weigh on its 17k channels.
+   * weigh on its 18k channels.
    */
   @ParameterizedTest
   @CsvSource({
