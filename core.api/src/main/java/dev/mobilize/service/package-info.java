@@ -6,7 +6,7 @@
  * {@link dev.mobilize.service.ServiceProperties}, plus the small types they exchange.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.mobilize.service;
 
 import org.osgi.annotation.bundle.Export;

@@ -54,6 +54,13 @@ final class ExportContext {
     return n;
   }
 
+  /** A new value with the given NCHW dims. */
+  String fresh(String base, long[] dims) {
+    String n = fresh(base);
+    tempDims.put(n, dims);
+    return n;
+  }
+
   String fresh(String base) {
     String n = base;
     for (int i = 1; !taken.add(n); i++) {

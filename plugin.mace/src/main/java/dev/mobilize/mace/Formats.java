@@ -1,5 +1,7 @@
 package dev.mobilize.mace;
 
+import dev.mobilize.ir.Tensor;
+
 /**
  * MACE's data formats and the NHWC description convention. MACE's converter describes the
  * arguments and output shapes of ops whose {@code data_format} argument is {@link #AUTO} in NHWC
@@ -41,4 +43,21 @@ final class Formats {
   static int axisToNchw(int nhwcAxis) {
     return new int[] {0, 2, 3, 1}[nhwcAxis];
   }
+
+  /** A float [A, B, kh, kw] tensor as [B, A, kh, kw]: ONNX's ConvTranspose weight [C, M] as MACE's filter [M, C] and back. */
+  static Tensor swapFirstAxes(Tensor t) {
+    long[] d = t.dims();
+    float[] src = t.toFloatArray();
+    float[] dst = new float[src.length];
+    int p = (int) d[0];
+    int q = (int) d[1];
+    int k = (int) (d[2] * d[3]);
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j < q; j++) {
+        System.arraycopy(src, (i * q + j) * k, dst, (j * p + i) * k, k);
+      }
+    }
+    return Tensor.ofFloats(new long[] {q, p, d[2], d[3]}, dst);
+  }
+
 }

@@ -1,29 +1,25 @@
 package dev.mobilize.mace;
 
-import dev.mobilize.ir.Dim;
 import dev.mobilize.ir.FusedOps;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
-import dev.mobilize.ir.Shape;
-import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.mace.proto.MaceNet;
 import dev.mobilize.mace.proto.MaceNet.InputOutputInfo;
 import dev.mobilize.mace.proto.MaceNet.NetDef;
 import dev.mobilize.service.AtomicFiles;
+import dev.mobilize.service.ConstantFolder;
 import dev.mobilize.service.ErrorCode;
 import dev.mobilize.service.GraphExecutor;
 import dev.mobilize.service.MobilizeException;
 import dev.mobilize.service.ModelExporter;
 import dev.mobilize.service.ModelInspector;
 import dev.mobilize.service.Options;
-import dev.mobilize.service.PreparedModel;
 import dev.mobilize.service.Problem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,14 +46,12 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 @Component(service = ModelExporter.class, property = "mobilize.format=mace")
 public final class MaceExporter implements ModelExporter {
 
-  private final ModelInspector inspector;
-  private final GraphExecutor executor;
+  private final ConstantFolder folder;
 
   @Activate
   public MaceExporter(@Reference ModelInspector inspector,
       @Reference(cardinality = ReferenceCardinality.OPTIONAL, target = "(mobilize.executor=cpu)") GraphExecutor executor) {
-    this.inspector = inspector;
-    this.executor = executor;
+    this.folder = new ConstantFolder(inspector, executor);
   }
 
   @Override
@@ -123,7 +117,8 @@ public final class MaceExporter implements ModelExporter {
   Built build(Model model, Options options, List<Problem> problems) {
     Model m;
     try {
-      m = fold(infer(withInputShapes(model, inputShapes(options.get("input-shape", "")))));
+      m = folder.fold(folder.inferShapes(ConstantFolder.withInputShapes(model,
+          inputShapes(options.get("input-shape", "")))));
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
       return new Built(MaceNet.MultiNetDef.getDefaultInstance(), new byte[0]);
@@ -223,105 +218,5 @@ public final class MaceExporter implements ModelExporter {
       m.put(part.substring(0, sep).trim(), dims);
     }
     return m;
-  }
-
-  /** Inputs with the given shapes, and a symbolic first dimension set to 1. */
-  static Model withInputShapes(Model model, Map<String, long[]> given) {
-    Graph g = model.graph();
-    List<ValueInfo> inputs = new ArrayList<>();
-    for (ValueInfo in : g.inputs()) {
-      Shape s = in.shape();
-      if (given.containsKey(in.name())) {
-        s = Shape.of(given.get(in.name()));
-      } else if (s.hasRank() && s.rank() > 0 && !s.dim(0).isFixed()) {
-        List<Dim> d = new ArrayList<>(s.dimList());
-        d.set(0, Dim.of(1));
-        s = Shape.of(d);
-      }
-      inputs.add(in.withShape(s));
-    }
-    return model.withGraph(g.toBuilder().inputs(inputs).build());
-  }
-
-  /** Shape inference, with fused ops seen as their base ops (the inspector knows ONNX ops only). */
-  Model infer(Model model) {
-    Graph g = model.graph();
-    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(FusedOps::withoutActivation).toList()).build();
-    Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
-    return model.withGraph(g.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
-        .valueInfos(typed.valueInfo()).build());
-  }
-
-
-  /** Constant folding: Shape of a static value and ops on constants become weights (run by the CPU executor). */
-  Model fold(Model model) {
-    Graph g = model.graph();
-    Graph.Builder b = g.toBuilder().nodes(List.of());
-    Map<String, Tensor> consts = new HashMap<>(g.initializers());
-    Set<String> outputs = new HashSet<>();
-    g.outputs().forEach(o -> outputs.add(o.name()));
-    boolean changed = false;
-    for (Node n : g.nodes()) {
-      boolean isOutput = n.outputs().stream().anyMatch(outputs::contains);
-      List<Tensor> folded = isOutput ? null : evaluate(n, g, consts, model.opsets());
-      if (folded == null) {
-        b.node(n);
-        continue;
-      }
-      for (int i = 0; i < folded.size(); i++) {
-        consts.put(n.output(i), folded.get(i));
-        b.initializer(n.output(i), folded.get(i));
-      }
-      changed = true;
-    }
-    if (!changed) {
-      return model;
-    }
-    Graph f = b.build();
-    Set<String> read = new HashSet<>(outputs);
-    f.nodes().forEach(n -> read.addAll(n.inputs()));
-    Map<String, Tensor> kept = new LinkedHashMap<>();
-    f.initializers().forEach((k, v) -> {
-      if (read.contains(k)) {
-        kept.put(k, v);
-      }
-    });
-    return infer(model.withGraph(f.toBuilder().initializers(kept).build()));
-  }
-
-  private List<Tensor> evaluate(Node n, Graph g, Map<String, Tensor> consts, Map<String, Long> opsets) {
-    if (n.opType().equals("Shape") && n.domain().isEmpty() && n.attributes().isEmpty()) {
-      long[] d = g.info(n.input(0)).flatMap(v -> v.shape().staticDims()).orElse(null);
-      return d == null ? null : List.of(Tensor.vector(d));
-    }
-    if (executor == null || !n.domain().isEmpty()) {
-      return null;
-    }
-    Graph.Builder one = Graph.builder("fold");
-    for (String in : n.inputs()) {
-      if (in.isEmpty()) {
-        continue;
-      }
-      Tensor t = consts.get(in);
-      if (t == null) {
-        return null;
-      }
-      one.initializer(in, t);
-    }
-    one.node(n);
-    for (String o : n.outputs()) {
-      one.output(ValueInfo.unknown(o));
-    }
-    Model m = inspector.inferShapes(Model.of(one.build(), opsets));
-    try (PreparedModel p = executor.prepare(m, Options.NONE)) {
-      Map<String, Tensor> r = p.run(Map.of());
-      List<Tensor> out = new ArrayList<>();
-      for (String o : n.outputs()) {
-        out.add(r.get(o));
-      }
-      return out;
-    } catch (MobilizeException e) {
-      return null;
-    }
   }
 }

@@ -27,6 +27,7 @@ final class MaceReaders {
       entry("Conv2D", MaceReaders::conv),
       entry("DepthwiseConv2d", MaceReaders::conv),
       entry("Deconv2D", MaceReaders::deconv),
+      entry("DepthwiseDeconv2d", MaceReaders::deconv),
       entry("Pooling", MaceReaders::pooling),
       entry("Reduce", MaceReaders::reduce),
       entry("Eltwise", MaceReaders::eltwise),
@@ -102,10 +103,8 @@ final class MaceReaders {
     b.ints("kernel_shape", d[2], d[3]);
     if (op.getType().equals("DepthwiseConv2d")) {
       // MACE's depthwise filter is [multiplier, C, kh, kw]; ONNX's is [C*multiplier, 1, kh, kw]
-      if (d[0] != 1) {
-        throw new IllegalArgumentException("depthwise multiplier " + d[0] + " is not read; expected 1");
-      }
-      w = ctx.constant("filter", Tensor.ofFloats(new long[] {d[1], 1, d[2], d[3]}, filter.toFloatArray()));
+      w = ctx.constant("filter", Tensor.ofFloats(new long[] {d[0] * d[1], 1, d[2], d[3]},
+          Formats.swapFirstAxes(filter).toFloatArray()));
       b.set("group", d[1]);
     } else {
       b.set("group", a.i("group", 1));
@@ -119,31 +118,28 @@ final class MaceReaders {
   }
 
   /**
-   * Deconv2D of an ONNX or Caffe net as ConvTranspose: filter [M, C, kh, kw] back to ONNX's [C, M, kh,
-   * kw], the total padding split total/2 before and the rest after (MACE's cut of the full output).
+   * Deconv2D and DepthwiseDeconv2d of an ONNX or Caffe net as ConvTranspose: filter [M/g, C, kh, kw]
+   * back to ONNX's [C, M/g, kh, kw] (group g: 1 for Deconv2D, its group argument for
+   * DepthwiseDeconv2d, which is depthwise with group C), the total padding split total/2 before and
+   * the rest after (MACE's cut of the full output).
    */
   static void deconv(OperatorDef op, Args a, ImportContext ctx) {
     if (a.i("framework_type", 0) == Formats.FRAMEWORK_TENSORFLOW) {
-      throw new IllegalArgumentException("Deconv2D of a TensorFlow net (output shape input) is not read");
+      throw new IllegalArgumentException(op.getType() + " of a TensorFlow net (output shape input) is not read");
     }
     Tensor filter = ctx.initializers.get(op.getInput(1));
     if (filter == null || filter.rank() != 4) {
-      throw new IllegalArgumentException("the filter '" + op.getInput(1) + "' must be a constant [M, C, kh, kw] "
+      throw new IllegalArgumentException("the filter '" + op.getInput(1) + "' must be a constant [M/g, C, kh, kw] "
           + "tensor");
     }
-    if (a.i("group", 1) != 1) {
+    long[] d = filter.dims();
+    long group = op.getType().equals("Deconv2D") ? 1 : a.i("group", 1);
+    if (op.getType().equals("Deconv2D") && a.i("group", 1) != 1) {
       throw new IllegalArgumentException("Deconv2D with group " + a.i("group", 1) + " is not read; expected 1");
     }
-    long[] d = filter.dims();
-    float[] src = filter.toFloatArray();
-    float[] dst = new float[src.length];
-    int m = (int) d[0];
-    int c = (int) d[1];
-    int k = (int) (d[2] * d[3]);
-    for (int mi = 0; mi < m; mi++) {
-      for (int ci = 0; ci < c; ci++) {
-        System.arraycopy(src, (mi * c + ci) * k, dst, (ci * m + mi) * k, k);
-      }
+    if (group < 1 || d[1] % group != 0 || (group == d[1] && d[0] != 1)) {
+      throw new IllegalArgumentException("group " + group + " does not fit the filter " + java.util.Arrays.toString(d)
+          + "; MACE's depthwise deconvolution (group C) takes a [1, C, kh, kw] filter");
     }
     Attributes.Builder b = Attributes.builder();
     long[] strides = a.ints("strides");
@@ -151,7 +147,8 @@ final class MaceReaders {
     long[] pads = pads(a);
     b.ints("pads", pads == null ? new long[] {0, 0, 0, 0} : pads);
     b.ints("kernel_shape", d[2], d[3]);
-    String w = ctx.constant("filter", Tensor.ofFloats(new long[] {c, m, d[2], d[3]}, dst));
+    b.set("group", group);
+    String w = ctx.constant("filter", Formats.swapFirstAxes(filter));
     List<String> in = new ArrayList<>(List.of(op.getInput(0), w));
     if (op.getInputCount() > 2) {
       in.add(op.getInput(2));

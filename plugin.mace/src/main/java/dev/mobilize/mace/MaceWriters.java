@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One writer per IR op, in one table, writing MACE's op conventions: Conv2D/DepthwiseConv2d and
- * Deconv2D with bias and fused activation, total padding values, Pooling, Reduce, Eltwise types, Activation
+ * One writer per IR op, in one table, writing MACE's op conventions: convolutions (written by
+ * {@link MaceConvWriters}) with bias and fused activation, total padding values, Pooling, Reduce, Eltwise types, Activation
  * types (HardSwish as HARDSIGMOID times x), Concat, Split, Reshape, Transpose, Softmax, MatMul,
  * BatchNorm (scale and offset), ResizeBilinear/ResizeNearestNeighbor, Pad, Identity. A writer that
  * cannot express its node throws IllegalArgumentException with the reason.
@@ -33,10 +33,10 @@ final class MaceWriters {
   }
 
   static final Map<String, Writer> TABLE = Map.ofEntries(
-      entry("Conv", MaceWriters::conv),
-      entry("mobilize." + FusedOps.FUSED_CONV, MaceWriters::conv),
-      entry("ConvTranspose", MaceWriters::deconv),
-      entry("mobilize." + FusedOps.FUSED_CONV_TRANSPOSE, MaceWriters::deconv),
+      entry("Conv", MaceConvWriters::conv),
+      entry("mobilize." + FusedOps.FUSED_CONV, MaceConvWriters::conv),
+      entry("ConvTranspose", MaceConvWriters::deconv),
+      entry("mobilize." + FusedOps.FUSED_CONV_TRANSPOSE, MaceConvWriters::deconv),
       entry("Gemm", MaceWriters::gemm),
       entry("mobilize." + FusedOps.FUSED_GEMM, MaceWriters::gemm),
       entry("MatMul", MaceWriters::matMul),
@@ -101,7 +101,7 @@ final class MaceWriters {
     return new long[] {h, w};
   }
 
-  private static void windowArgs(Node n, OperatorDef.Builder b, long[] kernel) {
+  static void windowArgs(Node n, OperatorDef.Builder b, long[] kernel) {
     Attributes a = n.attributes();
     String autoPad = a.getString("auto_pad", "NOTSET");
     b.addArg(ExportContext.intsArg("strides", a.ints("strides", new long[] {1, 1})));
@@ -141,129 +141,24 @@ final class MaceWriters {
     return true;
   }
 
-  static void conv(Node n, ExportContext ctx) {
-    Tensor w = ctx.constant(n.input(1));
-    if (w == null || w.rank() != 4) {
-      throw new IllegalArgumentException("the weight must be a constant [M, C/g, kh, kw] tensor (2-D convolution)");
-    }
-    Attributes a = n.attributes();
-    long group = a.getInt("group", 1);
-    long[] d = w.dims();
-    String type;
-    String filter;
-    if (group == 1) {
-      type = "Conv2D";
-      filter = ctx.weight(n.input(1), w);
-    } else if (d[1] == 1 && d[0] == group) {
-      // MACE's depthwise filter is [multiplier, C, kh, kw]
-      type = "DepthwiseConv2d";
-      filter = ctx.newFloatWeight(n.input(1) + "_dw", Tensor.of(w.type(), new long[] {1, d[0], d[2], d[3]},
-          w.toByteArray()));
-    } else {
-      throw new IllegalArgumentException("group convolution (group " + group + ", weight "
-          + Arrays.toString(d) + ") is not expressible; MACE has Conv2D and depthwise (channel multiplier 1) only");
-    }
-    OperatorDef.Builder b = ctx.op(type, n.name(), true);
-    b.addInput(n.input(0)).addInput(filter);
-    if (n.hasInput(2)) {
-      Tensor bias = ctx.constant(n.input(2));
-      if (bias == null) {
-        throw new IllegalArgumentException("the bias must be constant");
-      }
-      b.addInput(ctx.weight(n.input(2), bias));
-    }
-    windowArgs(n, b, new long[] {d[2], d[3]});
-    b.addArg(ExportContext.intArg("group", type.equals("Conv2D") ? 1 : group));
-    b.addArg(ExportContext.intsArg("dilations", a.ints("dilations", new long[] {1, 1})));
-    withActivation(n, b, ctx);
-  }
-
-  /**
-   * ConvTranspose as MACE's Deconv2D (ONNX framework: the Caffe-style output shape): filter
-   * transposed from ONNX's [C, M, kh, kw] to [M, C, kh, kw], padding_values the total padding cut
-   * from the full output {@code (in - 1) * stride + k}, of which MACE cuts total/2 (rounded down)
-   * before. ONNX's output_padding only shortens that total (MACE's converter rejects it outright);
-   * group, dilation, output_shape and auto_pad other than VALID are not expressible.
-   */
-  static void deconv(Node n, ExportContext ctx) {
-    Tensor w = ctx.constant(n.input(1));
-    if (w == null || w.rank() != 4) {
-      throw new IllegalArgumentException("the weight must be a constant [C, M, kh, kw] tensor (2-D transposed "
-          + "convolution)");
-    }
-    Attributes a = n.attributes();
-    if (a.getInt("group", 1) != 1) {
-      throw new IllegalArgumentException("ConvTranspose with group " + a.getInt("group", 1)
-          + " is not expressible; MACE's Deconv2D is written for group 1 only");
-    }
-    long[] dil = a.ints("dilations", new long[] {1, 1});
-    if (dil.length != 2 || dil[0] != 1 || dil[1] != 1) {
-      throw new IllegalArgumentException("dilations " + Arrays.toString(dil) + " are not expressible; MACE's "
-          + "Deconv2D has no dilation");
-    }
-    if (a.has("output_shape")) {
-      throw new IllegalArgumentException("output_shape is not expressible; give pads and output_padding instead");
-    }
-    String autoPad = a.getString("auto_pad", "NOTSET");
-    long[] pads = switch (autoPad) {
-      case "NOTSET" -> a.ints("pads", new long[] {0, 0, 0, 0});
-      case "VALID" -> new long[] {0, 0, 0, 0};
-      default -> throw new IllegalArgumentException("auto_pad " + autoPad + " is not expressible; give explicit pads");
-    };
-    long[] outPad = a.ints("output_padding", new long[] {0, 0});
-    long[] total = {pads[0] + pads[2] - outPad[0], pads[1] + pads[3] - outPad[1]};
-    if (total[0] < 0 || total[1] < 0 || pads[0] != total[0] >> 1 || pads[1] != total[1] >> 1) {
-      throw new IllegalArgumentException("pads " + Arrays.toString(pads) + " with output_padding "
-          + Arrays.toString(outPad) + " are not expressible; MACE's Deconv2D cuts a total padding from the full "
-          + "output, total/2 (rounded down) before and the rest after");
-    }
-    long[] d = w.dims();
-    float[] src = w.toFloatArray();
-    float[] dst = new float[src.length];
-    int c = (int) d[0];
-    int m = (int) d[1];
-    int k = (int) (d[2] * d[3]);
-    for (int ci = 0; ci < c; ci++) {
-      for (int mi = 0; mi < m; mi++) {
-        System.arraycopy(src, (ci * m + mi) * k, dst, (mi * c + ci) * k, k);
-      }
-    }
-    String filter = ctx.newWeight(n.input(1) + "_oihw", Tensor.ofFloats(new long[] {m, c, d[2], d[3]}, dst));
-    OperatorDef.Builder b = ctx.op("Deconv2D", n.name(), true);
-    b.addInput(n.input(0)).addInput(filter);
-    if (n.hasInput(2)) {
-      Tensor bias = ctx.constant(n.input(2));
-      if (bias == null) {
-        throw new IllegalArgumentException("the bias must be constant");
-      }
-      b.addInput(ctx.weight(n.input(2), bias));
-    }
-    b.addArg(ExportContext.intsArg("strides", a.ints("strides", new long[] {1, 1})));
-    b.addArg(ExportContext.intsArg("kernels", d[2], d[3]));
-    b.addArg(ExportContext.intsArg("padding_values", total));
-    b.addArg(ExportContext.intArg("group", 1));
-    b.addArg(ExportContext.intsArg("dilations", 1, 1));
-    withActivation(n, b, ctx);
-  }
-
   /** Adds the op, with its activation fused where MACE can, else followed by a separate activation. */
-  private static void withActivation(Node n, OperatorDef.Builder b, ExportContext ctx) {
+  static void withActivation(Node n, OperatorDef.Builder b, String out, ExportContext ctx) {
     boolean auto = isAuto(b);
     if (!n.attributes().has(FusedOps.ACTIVATION)) {
-      ctx.add(b, auto, List.of(n.output(0)));
+      ctx.add(b, auto, List.of(out));
       return;
     }
     String act = n.attributes().getString(FusedOps.ACTIVATION);
     float[] p = n.attributes().floats(FusedOps.ACTIVATION_PARAMS, new float[0]);
     OperatorDef.Builder probe = OperatorDef.newBuilder();
     if (b.getType().equals("MatMul") || !activationArgs(act, p, probe)) {
-      String tmp = ctx.freshLike(n.output(0) + "_pre_act", n.output(0));
+      String tmp = ctx.freshLike(out + "_pre_act", out);
       ctx.add(b, auto, List.of(tmp));
-      activation(act, p, tmp, n.output(0), n.name() + "_act", ctx);
+      activation(act, p, tmp, out, b.getName() + "_act", ctx);
       return;
     }
     b.addAllArg(probe.getArgList());
-    ctx.add(b, auto, List.of(n.output(0)));
+    ctx.add(b, auto, List.of(out));
   }
 
   private static boolean isAuto(OperatorDef.Builder b) {
@@ -289,7 +184,7 @@ final class MaceWriters {
     }
     b.addArg(ExportContext.intArg("transpose_a", 0));
     b.addArg(ExportContext.intArg("transpose_b", a.getInt("transB", 0)));
-    withActivation(n, b, ctx);
+    withActivation(n, b, n.output(0), ctx);
   }
 
   static void matMul(Node n, ExportContext ctx) {

@@ -1,21 +1,19 @@
 package dev.mobilize.tnn;
 
-import dev.mobilize.ir.Dim;
 import dev.mobilize.ir.FusedOps;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Shape;
-import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.AtomicFiles;
+import dev.mobilize.service.ConstantFolder;
 import dev.mobilize.service.ErrorCode;
 import dev.mobilize.service.GraphExecutor;
 import dev.mobilize.service.MobilizeException;
 import dev.mobilize.service.ModelExporter;
 import dev.mobilize.service.ModelInspector;
 import dev.mobilize.service.Options;
-import dev.mobilize.service.PreparedModel;
 import dev.mobilize.service.Problem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,8 +42,7 @@ public final class TnnExporter implements ModelExporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(TnnExporter.class);
 
-  private final ModelInspector inspector;
-  private final GraphExecutor executor;
+  private final ConstantFolder folder;
 
   /**
    * @param inspector shape inference
@@ -54,8 +51,7 @@ public final class TnnExporter implements ModelExporter {
   @Activate
   public TnnExporter(@Reference ModelInspector inspector,
       @Reference(cardinality = ReferenceCardinality.OPTIONAL, target = "(mobilize.executor=cpu)") GraphExecutor executor) {
-    this.inspector = inspector;
-    this.executor = executor;
+    this.folder = new ConstantFolder(inspector, executor);
   }
 
   @Override
@@ -105,9 +101,10 @@ public final class TnnExporter implements ModelExporter {
     Model m;
     Map<String, Int8Convs.Int8Conv> int8;
     try {
-      Model typed = infer(withInputShapes(model, TnnImporter.inputShapes(options.get("input-shape", ""))));
+      Model typed = folder.inferShapes(ConstantFolder.withInputShapes(model,
+          TnnImporter.inputShapes(options.get("input-shape", ""))));
       int8 = Int8Convs.find(typed.graph());
-      m = fold(typed);
+      m = folder.fold(typed);
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
       return new TnnNet();
@@ -161,110 +158,6 @@ public final class TnnExporter implements ModelExporter {
     if (name.isEmpty() || name.chars().anyMatch(c -> Character.isWhitespace(c) || c == ',' || c == '"' || c == ':')) {
       problems.add(new Problem(ErrorCode.UNSUPPORTED_OP, "", "value name '" + name + "' holds a space, comma, "
           + "quote or colon, which the .tnnproto cannot hold; rename it"));
-    }
-  }
-
-  /** Inputs with the given shapes, and a symbolic first dimension set to 1. */
-  static Model withInputShapes(Model model, Map<String, long[]> given) {
-    Graph g = model.graph();
-    List<ValueInfo> inputs = new ArrayList<>();
-    for (ValueInfo in : g.inputs()) {
-      Shape s = in.shape();
-      if (given.containsKey(in.name())) {
-        s = Shape.of(given.get(in.name()));
-      } else if (s.hasRank() && s.rank() > 0 && !s.dim(0).isFixed()) {
-        List<Dim> d = new ArrayList<>(s.dimList());
-        d.set(0, Dim.of(1));
-        s = Shape.of(d);
-      }
-      inputs.add(in.withShape(s));
-    }
-    return model.withGraph(g.toBuilder().inputs(inputs).build());
-  }
-
-  /** Shape inference, with fused ops seen as their base ops (the inspector knows ONNX ops only). */
-  Model infer(Model model) {
-    Graph g = model.graph();
-    Graph plain = g.toBuilder().nodes(g.nodes().stream().map(FusedOps::withoutActivation).toList()).build();
-    Graph typed = inspector.inferShapes(model.withGraph(plain)).graph();
-    return model.withGraph(g.toBuilder().inputs(typed.inputs()).outputs(typed.outputs())
-        .valueInfos(typed.valueInfo()).build());
-  }
-
-
-  /**
-   * Constant folding: Constant nodes, Shape of a static value, and ops whose inputs are all
-   * constants become initializers (computed by the CPU executor).
-   */
-  Model fold(Model model) {
-    Graph g = model.graph();
-    Graph.Builder b = g.toBuilder().nodes(List.of());
-    Map<String, Tensor> consts = new java.util.HashMap<>(g.initializers());
-    Set<String> outputs = new java.util.HashSet<>();
-    g.outputs().forEach(o -> outputs.add(o.name()));
-    boolean changed = false;
-    for (Node n : g.nodes()) {
-      boolean isOutput = n.outputs().stream().anyMatch(outputs::contains);
-      List<Tensor> folded = isOutput ? null : evaluate(n, g, consts, model.opsets());
-      if (folded == null) {
-        b.node(n);
-        continue;
-      }
-      for (int i = 0; i < folded.size(); i++) {
-        consts.put(n.output(i), folded.get(i));
-        b.initializer(n.output(i), folded.get(i));
-      }
-      changed = true;
-    }
-    if (!changed) {
-      return model;
-    }
-    Graph f = b.build();
-    // drop constants no node reads any more
-    Set<String> read = new java.util.HashSet<>(outputs);
-    f.nodes().forEach(n -> read.addAll(n.inputs()));
-    Map<String, Tensor> kept = new java.util.LinkedHashMap<>();
-    f.initializers().forEach((k, v) -> {
-      if (read.contains(k)) {
-        kept.put(k, v);
-      }
-    });
-    return infer(model.withGraph(f.toBuilder().initializers(kept).build()));
-  }
-
-  private List<Tensor> evaluate(Node n, Graph g, Map<String, Tensor> consts, Map<String, Long> opsets) {
-    if (n.opType().equals("Shape") && n.domain().isEmpty() && n.attributes().isEmpty()) {
-      long[] d = g.info(n.input(0)).flatMap(v -> v.shape().staticDims()).orElse(null);
-      return d == null ? null : List.of(Tensor.vector(d));
-    }
-    if (executor == null || !n.domain().isEmpty()) {
-      return null;
-    }
-    Graph.Builder one = Graph.builder("fold");
-    for (String in : n.inputs()) {
-      if (in.isEmpty()) {
-        continue;
-      }
-      Tensor t = consts.get(in);
-      if (t == null) {
-        return null;
-      }
-      one.initializer(in, t);
-    }
-    one.node(n);
-    for (String o : n.outputs()) {
-      one.output(ValueInfo.unknown(o));
-    }
-    Model m = inspector.inferShapes(Model.of(one.build(), opsets));
-    try (PreparedModel p = executor.prepare(m, Options.NONE)) {
-      Map<String, Tensor> r = p.run(Map.of());
-      List<Tensor> out = new ArrayList<>();
-      for (String o : n.outputs()) {
-        out.add(r.get(o));
-      }
-      return out;
-    } catch (MobilizeException e) {
-      return null;
     }
   }
 }
