@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  *       bias whose scale is exactly {@code x_scale * W_scale}, the float result read only by the
  *       activation and the QuantizeLinear, and the int8 result read only by DequantizeLinear nodes
  *       (or a graph output). The activation is one FuseForCpu fuses (Relu, Clip, LeakyRelu, ...).
+ *   <li>A Conv without activation whose float result is read only by an Add with a dequantized int8
+ *       tensor, the sum read only by a QuantizeLinear ({@code Q(Add(DQ(r_q), Conv(...)))}, the
+ *       residual of an inverted bottleneck), becomes {@code mobilize.Int8Conv(..., y_scale, r_q, r_scale)}
+ *       when its weights allow the exact float path ({@link ExactFloatInt8Conv}).
  *   <li>A QuantizeLinear whose int8 result feeds only int8 kernels and DequantizeLinear nodes becomes
  *       {@code mobilize.QuantizeInt8}; a DequantizeLinear of an int8 kernel's result becomes
  *       {@code mobilize.DequantizeInt8}. Int8 tensors between these nodes are held as bytes, so
@@ -174,6 +178,22 @@ final class FuseQdqForCpu {
       return null;
     }
     Node q = readers.get(0);
+    // a convolution whose float result only joins a residual: Q(Add(DQ(r_q), Conv(...))), on the exact float path
+    Node add = null;
+    String residual = "";
+    String residualScale = "";
+    if (isOp(q, "Add") && kind.equals(INT8_CONV) && tail == n && q.outputs().size() == 1 && q.inputs().size() == 2
+        && !graphOutputs.contains(q.output(0)) && exactOnFloats(w, m)) {
+      String other = q.input(0).equals(n.output(0)) ? q.input(1) : q.input(0);
+      Node dr = activationDq(other);
+      List<Node> sumReaders = consumers.getOrDefault(q.output(0), List.of());
+      if (dr != null && !other.equals(n.output(0)) && sumReaders.size() == 1) {
+        add = q;
+        residual = dr.input(0);
+        residualScale = dr.input(1);
+        q = sumReaders.get(0);
+      }
+    }
     if (!isOp(q, "QuantizeLinear") || !scalarFloat(q.input(1)) || !q.hasInput(2) || !zeros(q, 2, DataType.INT8)
         || consts.get(q.input(2)).numElements() != 1 || q.outputs().size() != 1) {
       return null;
@@ -187,6 +207,9 @@ final class FuseQdqForCpu {
     if (tail != n) {
       chain.add(tail);
     }
+    if (add != null) {
+      chain.add(add);
+    }
     chain.add(q);
     if (kind.equals(INT8_GEMM)) {
       Attributes.Builder g = Attributes.builder().set("transB", transB ? 1L : 0L);
@@ -196,8 +219,19 @@ final class FuseQdqForCpu {
       attrs = g;
     }
     return Node.builder(kind).domain(Node.MOBILIZE_DOMAIN).name(n.name())
-        .inputs(dx.input(0), dx.input(1), dw.input(0), dw.input(1), bias, q.input(1))
+        .inputs(add == null ? List.of(dx.input(0), dx.input(1), dw.input(0), dw.input(1), bias, q.input(1))
+            : List.of(dx.input(0), dx.input(1), dw.input(0), dw.input(1), bias, q.input(1), residual, residualScale))
         .outputs(q.output(0)).attributes(attrs.build()).build();
+  }
+
+  /** Int8 weights {@code [m, ...]} whose sums {@link ExactFloatInt8Conv} computes exactly. */
+  private static boolean exactOnFloats(Tensor w, int m) {
+    long[] v = w.toLongArray();
+    byte[] b = new byte[v.length];
+    for (int i = 0; i < v.length; i++) {
+      b[i] = (byte) v[i];
+    }
+    return ExactFloatInt8Conv.exact(b, m, v.length / m);
   }
 
   /** The DequantizeLinear producing {@code value}, or null. */
@@ -286,8 +320,7 @@ final class FuseQdqForCpu {
       if (isOp(n, "QuantizeLinear") && n.outputs().size() == 1 && scalarFloat(n.input(1)) && n.hasInput(2)
           && zeros(n, 2, DataType.INT8) && consts.get(n.input(2)).numElements() == 1
           && readers.getOrDefault(n.output(0), List.of()).stream().allMatch(r -> isScalarDq(r)
-              || isInt8Op(r) && r.input(0).equals(node.output(0)) && !r.inputs().subList(1, r.inputs().size())
-                  .contains(node.output(0)))) {
+              || readsAsInt8(r, node.output(0)))) {
         bytes.add(n.output(0));
         n = Node.builder("QuantizeInt8").domain(Node.MOBILIZE_DOMAIN).name(n.name())
             .inputs(n.input(0), n.input(1)).outputs(n.output(0)).build();
@@ -298,6 +331,19 @@ final class FuseQdqForCpu {
       out.add(n);
     }
     return out;
+  }
+
+  /** {@code r} is an int8 kernel that reads {@code v} only as its int8 input (or an Int8Conv's residual). */
+  private static boolean readsAsInt8(Node r, String v) {
+    if (!isInt8Op(r)) {
+      return false;
+    }
+    for (int i = 0; i < r.inputs().size(); i++) {
+      if (r.input(i).equals(v) && i != 0 && !(i == 6 && r.opType().equals(INT8_CONV))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isInt8Op(Node n) {

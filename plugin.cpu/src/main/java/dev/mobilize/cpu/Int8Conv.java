@@ -7,9 +7,12 @@ import dev.mobilize.ir.Node;
  * tensors, made by {@link FuseQdqForCpu} from {@code Q(act(Conv(DQ(x_q), DQ(W_q), DQ(B_q))))}. Attributes
  * are Conv's plus the fused activation ({@code activation}, {@code activation_params}).
  * {@code int32 acc = B_q[c] + sum x_q * W_q}, then {@link Requantize} to int8 with
- * {@code x_scale * W_scale[c] / y_scale}. Depthwise convolutions run on {@link Int8Depthwise}, the
- * others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns (1x1 convolutions with unit
- * stride read the input directly). Weights are packed once, when the node is prepared.
+ * {@code x_scale * W_scale[c] / y_scale}. With a residual ({@code ..., y_scale, r_q, r_scale}) the
+ * result is {@code Q(y + DQ(r_q))} instead ({@link ExactFloatInt8Conv#runResidual}). When the sums fit float32 exactly (nearly always) they are
+ * computed on the float kernels ({@link ExactFloatInt8Conv}); otherwise depthwise convolutions run on
+ * {@link Int8Depthwise}, the others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns
+ * (1x1 convolutions with unit stride read the input directly). Weights are packed once, when the
+ * node is prepared.
  */
 final class Int8Conv implements Kernel {
 
@@ -36,8 +39,14 @@ final class Int8Conv implements Kernel {
     Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, m), yScale.f[0], Activation.of(node));
     ConvGeometry geo = new ConvGeometry(node);
     boolean depthwise = cg == 1 && group == m;
-    Int8Depthwise dw = depthwise ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
-    int[] wp = depthwise ? null : Int8Gemm.packA(wb, 0, m, k);
+    ExactFloatInt8Conv onFloats = ExactFloatInt8Conv.ifExact(wb, m, group, k, depthwise, bias, rq);
+    boolean residual = node.hasInput(6);
+    NdArray rScale = residual ? binding.constant(7) : null;
+    if (residual && (onFloats == null || rScale == null)) {
+      throw new IllegalStateException(node.describe() + ": a residual needs weights on the exact float path and a constant scale");
+    }
+    Int8Depthwise dw = depthwise && onFloats == null ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
+    int[] wp = depthwise || onFloats != null ? null : Int8Gemm.packA(wb, 0, m, k);
     short[][] packed = new short[1][];
     int[][][] planes = new int[1][][];
     return (in, ex) -> {
@@ -56,6 +65,17 @@ final class Int8Conv implements Kernel {
       int ow = win.out[1];
       int cols = oh * ow;
       byte[] out = ex.bytes(n * m * cols);
+      boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
+          && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
+      if (residual) {
+        ex.release(out);
+        return new NdArray[] {onFloats.runResidual(node, xb, n, cg, h, wd, kh, kw, win, direct, in[6], rScale.f[0],
+            yScale.f[0], ex)};
+      }
+      if (onFloats != null) {
+        onFloats.run(xb, n, cg, h, wd, kh, kw, win, direct, out, ex);
+        return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
+      }
       if (depthwise) {
         if (planes[0] == null) {
           planes[0] = new int[ex.parallel.threads()][];
@@ -68,8 +88,6 @@ final class Int8Conv implements Kernel {
         packed[0] = new short[need];
       }
       short[] bp = packed[0];
-      boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
-          && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
       for (int i = 0; i < n; i++) {
         for (int g = 0; g < group; g++) {
           int xOff = (i * c + g * cg) * h * wd;

@@ -7,7 +7,8 @@ import dev.mobilize.ir.Node;
  * constant weight on int8 tensors, made by {@link FuseQdqForCpu}. {@code x} is {@code [..., K]},
  * {@code W} is {@code [N, K]} ({@code transB=1}) or {@code [K, N]}, the result {@code [..., N]}:
  * {@code y_q[r][j] = requantize(B_q[j] + sum_k x_q[r][k] W_q[j][k])} per output column {@code j}.
- * Computed as the int8 GEMM {@code W x^T} with the weights packed once.
+ * Computed on the float GEMM {@code x W^T} when that is exact ({@link ExactFloatInt8Conv#exact}), else
+ * as the int8 GEMM {@code W x^T}; the weights are packed once.
  */
 final class Int8MatMul implements Kernel {
 
@@ -35,7 +36,16 @@ final class Int8MatMul implements Kernel {
       }
       wb = t;
     }
-    int[] wp = Int8Gemm.packA(wb, 0, n, k);
+    // W^T as floats (k x n) when the sums are exact in float32 (see ExactFloatInt8Conv), else packed int8
+    float[] wt = ExactFloatInt8Conv.exact(wb, n, k) ? new float[k * n] : null;
+    if (wt != null) {
+      for (int j = 0; j < n; j++) {
+        for (int i = 0; i < k; i++) {
+          wt[i * n + j] = wb[j * k + i];
+        }
+      }
+    }
+    int[] wp = wt != null ? null : Int8Gemm.packA(wb, 0, n, k);
     int[] bias = b == null ? null : Int8Tensors.ints(b);
     Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, n), yScale.f[0], Activation.of(node));
     return (in, ex) -> {
@@ -45,6 +55,25 @@ final class Int8MatMul implements Kernel {
       }
       byte[] xb = Int8Tensors.bytes(x);
       int rows = x.size() / k;
+      int[] shape = x.shape.clone();
+      shape[shape.length - 1] = n;
+      byte[] out = ex.bytes(rows * n);
+      if (wt != null) {
+        float[] xf = new float[xb.length];
+        for (int i = 0; i < xb.length; i++) {
+          xf[i] = xb[i];
+        }
+        float[] sums = ex.floats(rows * n);
+        Sgemm.gemm(rows, n, k, Sgemm.pack(xf, 0, rows, k, k), wt, 0, n, sums, 0, n, null, 0, Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY, ex.parallel);
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < n; j++) {
+            out[r * n + j] = (byte) rq.apply((int) sums[r * n + j] + (bias == null ? 0 : bias[j]), j);
+          }
+        }
+        ex.release(sums);
+        return new NdArray[] {NdArray.ofBytes(shape, out)};
+      }
       int np = Int8Gemm.paddedColumns(rows);
       short[] bp = new short[2 * Int8Gemm.pairs(k) * np];
       for (int r = 0; r < rows; r++) {
@@ -52,9 +81,6 @@ final class Int8MatMul implements Kernel {
           bp[(i / 2 * np + r) * 2 + (i & 1)] = xb[r * k + i];
         }
       }
-      int[] shape = x.shape.clone();
-      shape[shape.length - 1] = n;
-      byte[] out = ex.bytes(rows * n);
       if (rows == 1) {
         Int8Gemm.gemm(Int8Gemm.VECTOR, wp, 0, n, k, bp, 1, bias, rq, out, 0, ex.parallel);
       } else {

@@ -29,6 +29,11 @@ final class VectorInt8 {
   static final int L = I.length();
   /** Adding and subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer, half to even. */
   private static final float MAGIC = 12582912f;
+  /**
+   * The bits of {@code MAGIC + r} for a small integer {@code r} are {@code MAGIC_BITS + r}: reading
+   * them rounds without a float-to-int conversion, which JDK 17 does not compile to vector code.
+   */
+  private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
   private VectorInt8() {}
 
@@ -138,12 +143,77 @@ final class VectorInt8 {
     }
     IntVector s = IntVector.fromArray(I, acc, off).add(IntVector.broadcast(I, add));
     FloatVector v = ((FloatVector) s.convert(VectorOperators.I2F, 0)).mul(FloatVector.broadcast(F, rq.mult[c]));
-    // beyond +-256 the final clamp to int8 decides alone; inside it the magic constant rounds exactly
-    v = v.max(FloatVector.broadcast(F, -256f)).min(FloatVector.broadcast(F, 256f))
-        .add(FloatVector.broadcast(F, MAGIC)).sub(FloatVector.broadcast(F, MAGIC));
-    IntVector q = ((IntVector) v.convert(VectorOperators.F2I, 0)).max(IntVector.broadcast(I, rq.lo))
-        .min(IntVector.broadcast(I, rq.hi));
+    // clamping to the integers lo, hi before rounding equals clamping after it; MAGIC then rounds
+    v = v.max(FloatVector.broadcast(F, (float) rq.lo)).min(FloatVector.broadcast(F, (float) rq.hi))
+        .add(FloatVector.broadcast(F, MAGIC));
+    IntVector q = v.reinterpretAsInts().sub(IntVector.broadcast(I, MAGIC_BITS));
     q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+  }
+
+  /**
+   * {@code out[o + i] = requantize(sums[so + i] + bias)} (channel {@code c}) for {@code i} in
+   * {@code [0, count)}, where the sums and {@code sum + bias} are integers a float holds exactly
+   * ({@link ExactFloatInt8Conv}), so the float sum is the int32 sum and {@code (sum + bias) * mult}
+   * the product {@link Requantize#apply} forms.
+   */
+  static void requantizeSums(float[] sums, int so, float bias, int c, Requantize rq, int count, byte[] out, int o) {
+    int i = 0;
+    if (rq.post == null) {
+      FloatVector b = FloatVector.broadcast(F, bias);
+      FloatVector mult = FloatVector.broadcast(F, rq.mult[c]);
+      FloatVector lo = FloatVector.broadcast(F, (float) rq.lo);
+      FloatVector hi = FloatVector.broadcast(F, (float) rq.hi);
+      FloatVector magic = FloatVector.broadcast(F, MAGIC);
+      IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+      for (; i + L <= count; i += L) {
+        // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
+        FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(mult).max(lo).min(hi).add(magic);
+        v.reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
+            .intoArray(out, o + i);
+      }
+    }
+    for (; i < count; i++) {
+      out[o + i] = (byte) rq.apply((int) (sums[so + i] + bias), c);
+    }
+  }
+
+  /**
+   * The residual form of {@link ExactFloatInt8Conv#runResidual} for {@code i} in {@code [o, o + count)}:
+   * {@code out[i] = saturate(rint(((sums[i] + bias) * scale + r[i] * rScale) / yScale))}, where
+   * {@code sums[i] + bias} is an integer a float holds exactly.
+   */
+  static void addResidual(float[] sums, int o, float bias, float scale, byte[] r, float rScale, float yScale,
+      int count, byte[] out) {
+    FloatVector b = FloatVector.broadcast(F, bias);
+    FloatVector s = FloatVector.broadcast(F, scale);
+    FloatVector rs = FloatVector.broadcast(F, rScale);
+    FloatVector ys = FloatVector.broadcast(F, yScale);
+    FloatVector lo = FloatVector.broadcast(F, -128f);
+    FloatVector hi = FloatVector.broadcast(F, 127f);
+    FloatVector magic = FloatVector.broadcast(F, MAGIC);
+    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+    int i = o;
+    for (; i + L <= o + count; i += L) {
+      FloatVector rv = ((FloatVector) ByteVector.fromArray(B, r, i).convertShape(VectorOperators.B2F, F, 0)).mul(rs);
+      FloatVector v = FloatVector.fromArray(F, sums, i).add(b).mul(s).add(rv).div(ys).max(lo).min(hi).add(magic);
+      v.reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
+          .intoArray(out, i);
+    }
+    for (; i < o + count; i++) {
+      float y = (sums[i] + bias) * scale;
+      out[i] = (byte) Math.max(-128, Math.min(127, Math.rint((y + r[i] * rScale) / yScale)));
+    }
+  }
+
+  /** {@code f[i] = x[i]} for {@code i} in {@code [from, to)}. (JDK 17 does not vectorize the plain loop.) */
+  static void widen(byte[] x, float[] f, int from, int to) {
+    int i = from;
+    for (; i + L <= to; i += L) {
+      ((FloatVector) ByteVector.fromArray(B, x, i).convertShape(VectorOperators.B2F, F, 0)).intoArray(f, i);
+    }
+    for (; i < to; i++) {
+      f[i] = x[i];
+    }
   }
 
   /**

@@ -105,6 +105,16 @@ class FuseQdqForCpuTest {
     String c1 = n.act("Relu6", n.conv("x", 8, 16, 3, 2, 1, 1, 1));
     String c2 = n.act("Relu6", n.conv(c1, 16, 16, 3, 1, 1, 16, 1));
     out.add(n.done("three int8 convs in a row", n.conv(c2, 16, 8, 1, 1, 0, 1, 1), 3));
+    n = new Net(1, 8, 12, 12);
+    String a = n.act("Relu6", n.conv("x", 8, 16, 1, 1, 0, 1, 1));
+    String proj = n.conv(a, 16, 16, 1, 1, 0, 1, 1);
+    String sum = n.node("Add", Attributes.EMPTY, a, proj);
+    out.add(n.done("projection 1x1 into a residual Add (fused), 1x1 after it", n.conv(sum, 16, 8, 1, 1, 0, 1, 1), 3));
+    n = new Net(1, 8, 12, 12);
+    String a2 = n.act("Relu6", n.conv("x", 8, 8, 1, 1, 0, 1, 1));
+    String proj2 = n.conv(a2, 8, 8, 3, 1, 1, 8, 1);
+    String sum2 = n.node("Add", Attributes.EMPTY, proj2, a2);
+    out.add(n.done("depthwise into a residual Add (conv first), 3x3 after it", n.conv(sum2, 8, 4, 3, 1, 1, 1, 1), 3));
     out.add(gemm(true, "Relu", 3));
     out.add(gemm(false, "", 1));
     n = new Net(2, 37);

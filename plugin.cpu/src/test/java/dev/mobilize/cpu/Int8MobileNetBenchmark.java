@@ -14,8 +14,9 @@ import java.util.Random;
  * Latency of MobileNetV2 (1x3x224x224) in float and in int8 on the cpu executor, in the same JVM
  * with the same thread count, the two alternating run by run. The int8 model is the float one
  * min-max quantized by {@link QdqFixture} (activations from one standard-normal input). Not a test:
- * {@code bench/int8-vs-float [threads] [runs] [model]} ({@code -Dwarmup=N}, {@code -Dpause=ms},
- * {@code -Dmobilize.cpu.profile=true} for the time per op type).
+ * {@code bench/int8-vs-float [threads] [runs] [model] [int8-model]} ({@code -Dwarmup=N}, {@code -Dpause=ms},
+ * {@code -Dmobilize.cpu.profile=true} for the time per op type and node, int8 against float). With
+ * {@code int8-model} (a QDQ ONNX file, e.g. from {@code mobilize convert --int8}) that model is the int8 one.
  */
 public final class Int8MobileNetBenchmark {
 
@@ -34,7 +35,10 @@ public final class Int8MobileNetBenchmark {
     String output = m.graph().outputs().get(0).name();
     Tensor calib = normal(2);
     Tensor x = normal(1);
-    Model q = QdqFixture.quantize(m, Map.of(input, calib), false);
+    // a QDQ model made by plugin.quant ('mobilize convert --int8'), or the fixture's min-max one
+    Model q = args.length > 3 ? new OnnxImporter().read(Path.of(args[3]), Options.NONE)
+        : QdqFixture.quantize(m, Map.of(input, calib), false);
+    System.out.println("int8 model: " + (args.length > 3 ? args[3] : "QdqFixture min-max, one standard-normal input"));
     long int8Ops = FuseQdqForCpu.apply(q.graph()).nodes().stream()
         .filter(n -> n.domain().equals(Node.MOBILIZE_DOMAIN) && n.opType().startsWith("Int8")).count();
     boolean profile = Boolean.getBoolean("mobilize.cpu.profile");
@@ -43,6 +47,8 @@ public final class Int8MobileNetBenchmark {
     double[] tq = new double[runs];
     Map<String, Long> times = new java.util.TreeMap<>();
     Map<String, Long> nodes = new java.util.TreeMap<>();
+    Map<String, Long> floatTimes = new java.util.TreeMap<>();
+    Map<String, Long> floatNodes = new java.util.TreeMap<>();
     try (CpuPreparedModel pf = new CpuGraphExecutor().prepare(m, options);
         CpuPreparedModel pq = new CpuGraphExecutor().prepare(q, options)) {
       float[] yf = pf.run(Map.of(input, x)).get(output).toFloatArray();
@@ -58,6 +64,8 @@ public final class Int8MobileNetBenchmark {
         long t0 = System.nanoTime();
         pf.run(Map.of(input, x));
         tf[i] = (System.nanoTime() - t0) / 1e6;
+        pf.lastProfile().forEach(nt -> floatTimes.merge(nt.opType(), nt.nanos(), Long::sum));
+        pf.lastProfile().forEach(nt -> floatNodes.merge(nt.node(), nt.nanos(), Long::sum));
         Thread.sleep(PAUSE_MS);
         t0 = System.nanoTime();
         pq.run(Map.of(input, x));
@@ -67,10 +75,14 @@ public final class Int8MobileNetBenchmark {
       }
     }
     if (profile) {
+      floatTimes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+          .forEach(e -> System.out.printf("  float %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       times.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
           .forEach(e -> System.out.printf("  int8 %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       nodes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(15)
-          .forEach(e -> System.out.printf("  int8 node %-50s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
+          .forEach(e -> System.out.printf("  int8 node %-50s %8.2f ms/run (float %.2f)%n", e.getKey(),
+              e.getValue() / 1e6 / runs, floatNodes.getOrDefault(e.getKey().substring(e.getKey().indexOf(' ') + 1), 0L)
+                  / 1e6 / runs));
     }
     System.out.printf("float: median %.2f ms, min %.2f ms%n", median(tf), Arrays.stream(tf).min().orElse(0));
     System.out.printf("int8:  median %.2f ms, min %.2f ms%n", median(tq), Arrays.stream(tq).min().orElse(0));

@@ -129,6 +129,22 @@ final class ExportContext {
     return name;
   }
 
+  /** Adds a weight whose bytes are already in MACE's layout (quantized tensors), 4-byte aligned. */
+  String rawWeight(ConstTensor.Builder c, long[] dims, byte[] bytes) {
+    while (data.size() % 4 != 0) {
+      data.write(0);
+    }
+    long n = 1;
+    for (long d : dims) {
+      c.addDims(d);
+      n *= d;
+    }
+    c.setOffset(data.size()).setDataSize(n);
+    data.writeBytes(bytes);
+    tensors.put(c.getName(), c.build());
+    return c.getName();
+  }
+
   /** A new weight named after {@code base}. */
   String newWeight(String base, Tensor t) {
     return weight(fresh(base), t);

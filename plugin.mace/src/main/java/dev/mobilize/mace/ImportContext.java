@@ -3,6 +3,7 @@ package dev.mobilize.mace;
 import dev.mobilize.ir.Attributes;
 import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Tensor;
+import dev.mobilize.mace.proto.MaceNet.ConstTensor;
 import dev.mobilize.mace.proto.MaceNet.OperatorDef;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,10 @@ final class ImportContext {
   final Map<String, Tensor> initializers = new LinkedHashMap<>();
   /** NCHW dims of values whose shape is known (graph inputs, op output_shape entries). */
   final Map<String, long[]> shapes = new HashMap<>();
+  /** The MACE description of each weight (scale and zero point of quantized ones). */
+  final Map<String, ConstTensor> constTensors = new HashMap<>();
+  /** uint8 values of quantized ops: {scale, zero point}. */
+  final Map<String, float[]> uint8 = new HashMap<>();
   private final Set<String> taken = new HashSet<>();
   OperatorDef op;
 

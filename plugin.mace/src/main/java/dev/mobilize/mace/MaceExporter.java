@@ -117,8 +117,9 @@ public final class MaceExporter implements ModelExporter {
   Built build(Model model, Options options, List<Problem> problems) {
     Model m;
     try {
-      m = folder.fold(folder.inferShapes(ConstantFolder.withInputShapes(model,
-          inputShapes(options.get("input-shape", "")))));
+      Model typed = folder.inferShapes(ConstantFolder.withInputShapes(model,
+          inputShapes(options.get("input-shape", ""))));
+      m = folder.fold(typed.withGraph(MaceInt8Lowering.lower(typed.graph())));
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
       return new Built(MaceNet.MultiNetDef.getDefaultInstance(), new byte[0]);
@@ -141,7 +142,8 @@ public final class MaceExporter implements ModelExporter {
           ? MaceNet.DataType.DT_FLOAT : MaceNet.DataType.DT_INT32, nhwc ? Formats.NHWC : Formats.NONE));
     }
     for (Node n : g.nodes()) {
-      MaceWriters.Writer w = MaceWriters.TABLE.get(MaceWriters.key(n));
+      MaceWriters.Writer w = MaceInt8Lowering.lowered(n) ? MaceInt8Writers.writer(n)
+          : MaceWriters.TABLE.get(MaceWriters.key(n));
       if (w == null) {
         problems.add(Problem.at(n, ErrorCode.UNSUPPORTED_OP, "MACE has no op written for " + MaceWriters.key(n)
             + "; the MACE exporter writes " + String.join(", ", new TreeSet<>(MaceWriters.TABLE.keySet()))));

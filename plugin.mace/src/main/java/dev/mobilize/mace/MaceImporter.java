@@ -6,6 +6,7 @@ import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Shape;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.mace.proto.MaceNet.ConstTensor;
 import dev.mobilize.mace.proto.MaceNet.InputOutputInfo;
 import dev.mobilize.mace.proto.MaceNet.NetDef;
 import dev.mobilize.mace.proto.MaceNet.OperatorDef;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +129,7 @@ public final class MaceImporter implements ModelImporter {
     List<String> unsupported = new ArrayList<>();
     for (NetDef net : nets) {
       for (OperatorDef op : net.getOpList()) {
-        if (!MaceReaders.TABLE.containsKey(op.getType())) {
+        if (!MaceReaders.TABLE.containsKey(op.getType()) && MaceInt8Readers.reader(op) == null) {
           unsupported.add(op.getType() + " ('" + op.getName() + "')");
         }
       }
@@ -140,9 +142,11 @@ public final class MaceImporter implements ModelImporter {
     Graph.Builder g = Graph.builder("mace");
     Set<String> known = new HashSet<>();
     Map<String, Tensor> weights = new LinkedHashMap<>();
+    Map<String, ConstTensor> consts = new HashMap<>();
     List<OperatorDef> allOps = new ArrayList<>();
     for (NetDef net : nets) {
       weights.putAll(MaceModelFile.tensors(net, data));
+      net.getTensorsList().forEach(t -> consts.put(t.getName(), t));
       allOps.addAll(net.getOpList());
     }
     NetDef first = nets.get(0);
@@ -151,6 +155,7 @@ public final class MaceImporter implements ModelImporter {
     first.getInputInfoList().forEach(i -> names.add(i.getName()));
     ImportContext ctx = new ImportContext(allOps, names);
     ctx.initializers.putAll(weights);
+    ctx.constTensors.putAll(consts);
     known.addAll(weights.keySet());
     for (InputOutputInfo in : first.getInputInfoList()) {
       long[] dims = nchwDims(in);
@@ -172,14 +177,16 @@ public final class MaceImporter implements ModelImporter {
       Args a = new Args(op);
       ctx.op = op;
       try {
-        MaceReaders.TABLE.get(op.getType()).read(op, a, ctx);
+        MaceReaders.Reader int8 = MaceInt8Readers.reader(op);
+        (int8 != null ? int8 : MaceReaders.TABLE.get(op.getType())).read(op, a, ctx);
       } catch (IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
         throw new MobilizeException(ErrorCode.INVALID_MODEL, "op '" + op.getName() + "' (" + op.getType() + "): "
             + e.getMessage(), e);
       }
       for (int k = 0; k < op.getOutputCount() && k < op.getOutputShapeCount(); k++) {
         long[] d = op.getOutputShape(k).getDimsList().stream().mapToLong(Long::longValue).toArray();
-        ctx.shapes.put(op.getOutput(k), a.auto() && d.length == 4 ? Formats.toNchw(d) : d);
+        boolean nhwc = a.auto() || a.i("data_format", 0) == Formats.NHWC && MaceInt8Readers.reader(op) != null;
+        ctx.shapes.put(op.getOutput(k), nhwc && d.length == 4 ? Formats.toNchw(d) : d);
       }
       known.addAll(op.getOutputList());
     }

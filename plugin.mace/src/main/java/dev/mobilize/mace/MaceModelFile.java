@@ -40,7 +40,7 @@ final class MaceModelFile {
     }
   }
 
-  /** The net's weights as IR tensors (half and float as FLOAT, int32 as INT32), bounds checked. */
+  /** The net's weights as IR tensors (half and float as FLOAT, int32 as INT32, uint8 as UINT8), bounds checked. */
   static Map<String, Tensor> tensors(NetDef net, byte[] data) {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (ConstTensor t : net.getTensorsList()) {
@@ -55,7 +55,7 @@ final class MaceModelFile {
       case DT_HALF, DT_FLOAT16, DT_BFLOAT16 -> 2;
       case DT_UINT8, DT_INT8 -> 1;
       default -> throw new IllegalArgumentException("tensor data type " + type + " is not read; expected DT_FLOAT, "
-          + "DT_HALF, DT_BFLOAT16 or DT_INT32");
+          + "DT_HALF, DT_BFLOAT16, DT_INT32 or DT_UINT8");
     };
   }
 
@@ -109,8 +109,13 @@ final class MaceModelFile {
         b.asIntBuffer().get(v);
         yield Tensor.ofInts(dims, v);
       }
+      case DT_UINT8 -> {
+        byte[] u = new byte[(int) n];
+        b.get(u);
+        yield Tensor.of(DataType.UINT8, dims, u);
+      }
       default -> throw new IllegalArgumentException("tensor '" + t.getName() + "' has data type " + t.getDataType()
-          + "; quantized (uint8/int8) MACE models are not read");
+          + "; MACE tensors of DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_INT32 and DT_UINT8 are read");
     };
   }
 

@@ -72,7 +72,7 @@ final class MaceReaders {
     return new long[] {p[0] >> 1, p[1] >> 1, p[0] - (p[0] >> 1), p[1] - (p[1] >> 1)};
   }
 
-  private static Attributes.Builder windowAttrs(Args a) {
+  static Attributes.Builder windowAttrs(Args a) {
     Attributes.Builder b = Attributes.builder();
     long[] strides = a.ints("strides");
     b.ints("strides", strides == null ? new long[] {1, 1} : strides);

@@ -39,6 +39,9 @@ final class MaceYaml {
     y.append("    runtime: cpu\n");
     y.append("    data_type: ").append(fp16 ? "fp16_fp32" : "fp32_fp32").append('\n');
     y.append("    obfuscate: ").append(obfuscate ? 1 : 0).append('\n');
+    if (net.getOpList().stream().anyMatch(o -> !o.getQuantizeInfoList().isEmpty())) {
+      y.append("    quantize: 1\n");   // uint8 ops with their ranges (int8 from a QDQ graph)
+    }
     return y.toString();
   }
 

@@ -14,6 +14,13 @@ import java.util.List;
  * writes them; the bias stays float. Unlike MNNConvert, depthwise weights stay float: they are about
  * 2% of a MobileNet's weights, and with nine taps per output their rounding is not averaged out
  * (MobileNetV2's outputs move by 1.3e-2 of their range with them in half, 8e-3 without).
+ * An int8 convolution of a QDQ graph ({@link Int8Lowering.Int8Conv}) is stored as MNN's calibration
+ * tool stores one: {@code quanParameter} with the int8 weights (IDSTQuan type 4, raw int8, where the
+ * tool bit-packs them as type 1), their per-output-channel scales in {@code alpha}, {@code scaleIn} and
+ * {@code scaleOut} the input and output tensor scales, the bias in float, and {@code symmetricQuan}
+ * with 8 bits and the int8 clamp range; MNN runs it as ConvInt8 (DepthwiseConvInt8) when both its
+ * tensors carry int8 {@code quantInfo}. Its input and output are NC4HW4 tensors, converted from and to
+ * NCHW by ConvertTensor ops, as in the models MNNConvert writes.
  */
 final class ConvolutionWriter implements MnnOpWriter {
 
@@ -28,6 +35,19 @@ final class ConvolutionWriter implements MnnOpWriter {
   static final int QUAN_TYPE = 2;
   static final int QUAN_FIELDS = 16;
   static final int QUAN_TYPE_FP16 = 3;
+  static final int QUAN_TYPE_INT8 = 4;
+  static final int QUAN_ALPHA = 1;
+  static final int QUAN_QUANT_SCALE = 4;
+  static final int QUAN_SCALE_IN = 5;
+  static final int QUAN_SCALE_OUT = 6;
+  static final int QUAN_A_MAX_OR_BITS = 7;
+  static final int QUAN_READ_TYPE = 9;
+  // QuantizedFloatParam
+  static final int SYMMETRIC_QUAN = 4;
+  static final int SQ_NBITS = 5;
+  static final int SQ_CLAMP_MIN = 8;
+  static final int SQ_CLAMP_MAX = 9;
+  static final int SQ_FIELDS = 13;
 
   @Override
   public void write(Node n, ExportContext c) {
@@ -58,9 +78,16 @@ final class ConvolutionWriter implements MnnOpWriter {
     boolean depthwise = group > 1 && group == oc && wd[1] == 1;
     float[] wf = w.toFloatArray();
     boolean half = c.half && !depthwise;
+    Int8Lowering.Int8Conv q = c.int8.get(n.output(0));
     String name = ExportContext.name(n);
     String y = separate ? c.fresh(n.output(0) + "__conv") : n.output(0);
-    c.op(depthwise ? "ConvolutionDepthwise" : "Convolution", name, List.of(n.input(0)), List.of(y),
+    String x = n.input(0);
+    if (q != null) {
+      x = c.nc4hw4(x, q.inputScale());
+      y = c.fresh(n.output(0) + "__nc4hw4");
+      c.scales.put(y, q.outputScale());
+    }
+    c.op(depthwise ? "ConvolutionDepthwise" : "Convolution", name, List.of(x), List.of(y),
         "Convolution2D", b -> {
           int padsVec = b.ints(new int[] {(int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]});
           b.startTable(17);
@@ -77,19 +104,48 @@ final class ConvolutionWriter implements MnnOpWriter {
           b.addBool(13, relu6, false);
           b.addOffset(14, padsVec);
           int common = b.endTable();
-          int weight = half ? 0 : b.floats(wf);
-          int quan = half ? fp16(b, wf) : 0;
+          int weight = half || q != null ? 0 : b.floats(wf);
+          int quan = q != null ? int8(b, q) : half ? fp16(b, wf) : 0;
+          int symmetric = q != null ? symmetric(b) : 0;
           int bv = b.floats(bias);
           b.startTable(FIELDS);
           b.addOffset(COMMON, common);
           b.addOffset(WEIGHT, weight);
           b.addOffset(BIAS, bv);
           b.addOffset(QUAN_PARAMETER, quan);
+          b.addOffset(SYMMETRIC_QUAN, symmetric);
           return b.endTable();
         });
     if (separate) {
       Activations.write(c, c.fresh(name + "__" + act), act, params, y, n.output(0));
     }
+    if (q != null) {
+      c.convertTensor(y, n.output(0), MnnSchema.NC4HW4, MnnSchema.NCHW);
+      c.hasNc4hw4(n.output(0), y);
+    }
+  }
+
+  private static int int8(FlatBuffers.Builder b, Int8Lowering.Int8Conv q) {
+    int buffer = b.bytes(q.weight().toByteArray());
+    int alpha = b.floats(q.weightScale());
+    b.startTable(QUAN_FIELDS);
+    b.addOffset(QUAN_BUFFER, buffer);
+    b.addOffset(QUAN_ALPHA, alpha);
+    b.addInt(QUAN_TYPE, QUAN_TYPE_INT8, 0);
+    b.addFloat(QUAN_QUANT_SCALE, 1f, 0f);
+    b.addFloat(QUAN_SCALE_IN, q.inputScale(), 0f);
+    b.addFloat(QUAN_SCALE_OUT, q.outputScale(), 0f);
+    b.addInt(QUAN_A_MAX_OR_BITS, 8, 0);
+    return b.endTable();
+  }
+
+  /** 8 bits, clamp [-128, 127] (the schema's defaults, written as the calibration tool writes them). */
+  private static int symmetric(FlatBuffers.Builder b) {
+    b.startTable(SQ_FIELDS);
+    b.addInt(SQ_NBITS, 8, 0);
+    b.addByte(SQ_CLAMP_MIN, -128, 0);
+    b.addByte(SQ_CLAMP_MAX, 127, 0);
+    return b.endTable();
   }
 
   private static int fp16(FlatBuffers.Builder b, float[] w) {

@@ -23,6 +23,12 @@ final class ImportContext {
   private final Map<String, Tensor> constants = new HashMap<>();
   /** Values known to be scalars (ranks). */
   final Set<String> scalars = new HashSet<>();
+  /** Int8 scales of tensors ({@code extraTensorDescribe[].quantInfo} of type int8), by tensor index. */
+  final Map<Integer, Float> int8Scales = new HashMap<>();
+  /** Values that are the DequantizeLinear of an activation pair, with the pair's scale. */
+  private final Map<String, Float> pairScale = new HashMap<>();
+  /** A value's activation pair: value -> its DequantizeLinear output. */
+  private final Map<String, String> pairOf = new HashMap<>();
   int[] inputs = new int[0];
   int[] outputs = new int[0];
   String opName = "";
@@ -97,6 +103,40 @@ final class ImportContext {
 
   void node(String op, List<String> in, String out) {
     node(op, in, out, Attributes.EMPTY);
+  }
+
+  /** The int8 scale of input or output tensor {@code tensor} (an index into the op's tensors), or null. */
+  Float int8Scale(int tensor) {
+    return int8Scales.get(tensor);
+  }
+
+  /**
+   * {@code x} as an int8 op reads it: the DequantizeLinear of its activation pair at {@code scale}
+   * (made once per value, shared by its readers; a value that is itself such a DequantizeLinear at
+   * that scale is read as it is).
+   */
+  String quantized(String x, float scale) {
+    Float s = pairScale.get(x);
+    if (s != null && s == scale) {
+      return x;
+    }
+    String dq = pairOf.get(x);
+    if (dq != null && pairScale.get(dq) == scale) {
+      return dq;
+    }
+    dq = fresh(x + "_dequantized");
+    pair(x, fresh(x + "_quantized"), dq, scale);
+    pairOf.put(x, dq);
+    return dq;
+  }
+
+  /** {@code y = DequantizeLinear(QuantizeLinear(x, scale, 0), scale, 0)}: int8, symmetric, per tensor. */
+  void pair(String x, String q, String y, float scale) {
+    String s = constant(x + "_scale", Tensor.ofFloats(new long[0], scale));
+    String z = constant(x + "_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
+    node("QuantizeLinear", List.of(x, s, z), q);
+    node("DequantizeLinear", List.of(q, s, z), y);
+    pairScale.put(y, scale);
   }
 
   /** MNN DataType to IR. */

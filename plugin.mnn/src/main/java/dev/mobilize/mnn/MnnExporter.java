@@ -19,15 +19,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes MNN models: {@code NAME.mnn}, a FlatBuffers {@code Net} with NCHW Input ops, Const ops for
  * the constants the ops read as tensors, and weights inside the convolution ops. Graph input and
  * output names are the tensor names. Option {@code fp16=true} stores convolution weights and float
- * constants as half (IDSTQuan type 3 and DT_HALF blobs, as MNNConvert --fp16 does).
+ * constants as half (IDSTQuan type 3 and DT_HALF blobs, as MNNConvert --fp16 does). A QDQ graph
+ * (docs/QUANTIZATION.md) is written as MNN's quantized models are ({@link Int8Lowering}): int8
+ * convolutions with per-channel weight scales, and the int8 scale of their tensors in
+ * {@code extraTensorDescribe[].quantInfo}; quantized ops MNN does not run in int8 are written in float,
+ * with a warning naming them.
  */
 @Component(service = ModelExporter.class, property = "mobilize.format=mnn")
 public final class MnnExporter implements ModelExporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MnnExporter.class);
 
   /** One op to write: its parameter is built by {@code param} (0 = none). */
   record Op(String type, String name, List<String> inputs, List<String> outputs, String paramType,
@@ -46,20 +54,30 @@ public final class MnnExporter implements ModelExporter {
   @Override
   public List<Problem> check(Model model, Options options) {
     List<Problem> problems = new ArrayList<>();
-    ops(model.graph(), half(options), problems);
+    Int8Lowering.Result lowered = Int8Lowering.lower(model.graph());
+    ops(lowered, half(options), problems, new LinkedHashMap<>(lowered.scales()));
     return problems;
   }
 
   @Override
   public List<Path> write(Model model, Path directory, String baseName, Options options) {
     List<Problem> problems = new ArrayList<>();
-    List<Op> ops = ops(model.graph(), half(options), problems);
+    Int8Lowering.Result lowered = Int8Lowering.lower(model.graph());
+    Map<String, Float> scales = new LinkedHashMap<>(lowered.scales());
+    List<Op> ops = ops(lowered, half(options), problems, scales);
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(problems.size() + " node(s) cannot be written as MNN ops; nothing was "
           + "written", problems);
     }
+    List<String> floatNodes = lowered.floatNodes();
+    if (!floatNodes.isEmpty()) {
+      LOG.warn("{}: {} quantized node(s) are written in float (MNN runs convolutions with quantized input and "
+          + "output in int8, as its calibration tool quantizes them): {}", baseName, floatNodes.size(),
+          String.join(", ", floatNodes.subList(0, Math.min(10, floatNodes.size())))
+          + (floatNodes.size() > 10 ? ", ..." : ""));
+    }
     Path file = directory.resolve(baseName + ".mnn");
-    AtomicFiles.write(file, serialize(ops, model.graph().outputs().stream().map(ValueInfo::name).toList()));
+    AtomicFiles.write(file, serialize(ops, model.graph().outputs().stream().map(ValueInfo::name).toList(), scales));
     return List.of(file);
   }
 
@@ -68,8 +86,12 @@ public final class MnnExporter implements ModelExporter {
     return options.getBoolean("fp16", false);
   }
 
-  /** The MNN ops for a graph; every node MNN cannot express is added to {@code problems}. */
-  static List<Op> ops(Graph g, boolean half, List<Problem> problems) {
+  /**
+   * The MNN ops for a lowered graph; every node MNN cannot express is added to {@code problems}, the
+   * int8 scales of the tensors the writers make to {@code scales}.
+   */
+  static List<Op> ops(Int8Lowering.Result lowered, boolean half, List<Problem> problems, Map<String, Float> scales) {
+    Graph g = lowered.graph();
     List<Op> ops = new ArrayList<>();
     for (ValueInfo in : g.inputs()) {
       int[] dims = in.shape().hasRank()
@@ -90,7 +112,7 @@ public final class MnnExporter implements ModelExporter {
         return b.endTable();
       }));
     }
-    ExportContext ctx = new ExportContext(g, ops, half);
+    ExportContext ctx = new ExportContext(g, ops, half, lowered.convs(), scales);
     for (Node n : g.nodes()) {
       MnnOpWriter w = MnnWriters.TABLE.get(n.opType());
       if (w == null) {
@@ -113,7 +135,11 @@ public final class MnnExporter implements ModelExporter {
     return ops;
   }
 
-  static byte[] serialize(List<Op> ops, List<String> outputs) {
+  /**
+   * The FlatBuffer of a net; {@code scales} are the int8 scales of tensors (symmetric, clamp [-128, 127]
+   * as QuantizeLinear), written as {@code extraTensorDescribe[].quantInfo}.
+   */
+  static byte[] serialize(List<Op> ops, List<String> outputs, Map<String, Float> scales) {
     Map<String, Integer> index = new LinkedHashMap<>();
     for (Op op : ops) {
       for (String s : op.inputs()) {
@@ -144,14 +170,31 @@ public final class MnnExporter implements ModelExporter {
       opOffsets[i] = b.endTable();
     }
     int opList = b.offsets(opOffsets);
+    int describe = scales.isEmpty() ? 0 : b.offsets(scales.entrySet().stream().filter(e -> index.containsKey(e.getKey()))
+        .mapToInt(e -> quantDescribe(b, index.get(e.getKey()), e.getValue())).toArray());
     int outNames = b.offsets(outputs.stream().mapToInt(b::string).toArray());
     int tensorNames = b.offsets(index.keySet().stream().mapToInt(b::string).toArray());
     b.startTable(MnnSchema.NET_FIELDS);
+    b.addOffset(MnnSchema.NET_EXTRA_TENSOR_DESCRIBE, describe);
     b.addOffset(MnnSchema.NET_OPLISTS, opList);
     b.addOffset(MnnSchema.NET_OUTPUT_NAME, outNames);
     b.addByte(MnnSchema.NET_SOURCE_TYPE, MnnSchema.SOURCE_ONNX, 0);
     b.addOffset(MnnSchema.NET_TENSOR_NAME, tensorNames);
     b.addInt(MnnSchema.NET_TENSOR_NUMBER, index.size(), 0);
     return b.finish(b.endTable());
+  }
+
+  /** TensorDescribe {index, quantInfo: TensorQuantInfo {scale, zero 0, min -128, max 127, type DT_INT8}}. */
+  private static int quantDescribe(FlatBuffers.Builder b, int tensor, float scale) {
+    b.startTable(MnnSchema.QUANT_INFO_FIELDS);
+    b.addFloat(MnnSchema.QUANT_INFO_SCALE, scale, 0f);
+    b.addFloat(MnnSchema.QUANT_INFO_MIN, -128f, 0f);
+    b.addFloat(MnnSchema.QUANT_INFO_MAX, 127f, 0f);
+    b.addInt(MnnSchema.QUANT_INFO_TYPE, MnnSchema.DT_INT8, 0);
+    int info = b.endTable();
+    b.startTable(MnnSchema.DESCRIBE_FIELDS);
+    b.addInt(MnnSchema.DESCRIBE_INDEX, tensor, -1);
+    b.addOffset(MnnSchema.DESCRIBE_QUANT_INFO, info);
+    return b.endTable();
   }
 }

@@ -29,7 +29,10 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Reads MNN models ({@code .mnn}, a FlatBuffers {@code Net}) into the IR with MNN's semantics:
  * fused relu/relu6 in convolutions, MNN's int32 shape arithmetic, NC4HW4 as NCHW. Outputs are the
- * net's {@code outputName}s, else the tensors no op reads.
+ * net's {@code outputName}s, else the tensors no op reads. A quantized model (int8 convolution weights,
+ * int8 {@code quantInfo} on tensors) reads back as a QDQ graph (docs/QUANTIZATION.md) that computes
+ * what MNN's int8 inference computes: a convolution whose input and output tensors are int8 reads its
+ * input through a QuantizeLinear/DequantizeLinear pair and writes its output through one.
  */
 @Component(service = ModelImporter.class, property = "mobilize.format=mnn")
 public final class MnnImporter implements ModelImporter {
@@ -112,6 +115,15 @@ public final class MnnImporter implements ModelImporter {
           + "importer does not read: " + String.join(", ", unsupported));
     }
     ImportContext ctx = new ImportContext(names);
+    for (int i = 0; i < net.length(MnnSchema.NET_EXTRA_TENSOR_DESCRIBE); i++) {
+      FlatBuffers.Table d = net.tableAt(MnnSchema.NET_EXTRA_TENSOR_DESCRIBE, i);
+      FlatBuffers.Table q = d.table(MnnSchema.DESCRIBE_QUANT_INFO);
+      // MNN's QuantAttr is int8 unless the type says otherwise
+      int type = q == null ? -1 : q.getInt(MnnSchema.QUANT_INFO_TYPE, 0);
+      if (q != null && (type == 0 || type == MnnSchema.DT_INT8)) {
+        ctx.int8Scales.put(d.getInt(MnnSchema.DESCRIBE_INDEX, 0), q.getFloat(MnnSchema.QUANT_INFO_SCALE, 0f));
+      }
+    }
     Set<Integer> consumed = new HashSet<>();
     Set<Integer> produced = new LinkedHashSet<>();
     List<ValueInfo> inputs = new ArrayList<>();

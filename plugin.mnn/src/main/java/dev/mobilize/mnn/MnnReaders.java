@@ -70,16 +70,26 @@ final class MnnReaders {
     }
   }
 
-  /** Convolution2D: weight [oc, ic/group, kh, kw], pads [top, left, bottom, right], fused relu/relu6. */
+  /**
+   * Convolution2D: weight [oc, ic/group, kh, kw], pads [top, left, bottom, right], fused relu/relu6.
+   * Weights in {@code quanParameter}: IDSTQuan type 3 (fp16) or 4 (raw int8 with per-channel
+   * {@code alpha}); with int8 weights and int8 {@code quantInfo} on both its tensors the convolution
+   * is MNN's ConvInt8 and reads back as the QDQ pattern ({@link #int8Convolution}).
+   */
   static void convolution(FlatBuffers.Table p, ImportContext c) {
     FlatBuffers.Table common = p.table(0);
-    if (p.has(4) || p.has(6) || c.inputCount() > 1) {
-      throw new IllegalArgumentException("int8, external or input-fed convolution weights are not read");
+    FlatBuffers.Table quan = p.table(3);
+    FlatBuffers.Table symmetric = p.table(4);
+    if (symmetric != null && symmetric.has(0) || p.has(6) || c.inputCount() > 1) {
+      throw new IllegalArgumentException("int8 weights in symmetricQuan (the pre-2.0 quantized form), external or "
+          + "input-fed convolution weights are not read");
     }
     int kx = common.getInt(2, 1);
     int ky = common.getInt(3, 1);
     int oc = common.getInt(10, 0);
-    float[] w = p.has(3) ? halfWeights(p.table(3)) : p.floats(1);
+    byte[] int8 = quan == null ? null : int8Weights(quan);
+    float[] alpha = int8 == null ? null : alpha(quan, oc);
+    float[] w = quan == null ? p.floats(1) : int8 == null ? halfWeights(quan) : dequantize(int8, alpha);
     float[] b = p.floats(2);
     int icPerGroup = w.length / (oc * kx * ky);
     int group = Math.max(1, common.getInt(9, 1));
@@ -91,14 +101,21 @@ final class MnnReaders {
       a.set("group", group);
     }
     pads(a, common.getByte(8, 0), common.getInt(0, 0), common.getInt(1, 0), common.ints(14));
+    boolean relu = common.getBool(12, false);
+    boolean relu6 = common.getBool(13, false);
+    long[] dims = {oc, icPerGroup, ky, kx};
+    Float sx = c.int8Scale(c.inputs[0]);
+    Float sy = c.int8Scale(c.outputs[0]);
+    if (int8 != null && sx != null && sy != null) {
+      int8Convolution(c, a.build(), Tensor.of(DataType.INT8, dims, int8), alpha, b, sx, sy, relu || relu6);
+      return;
+    }
     String x = c.in(0);
-    String wn = c.constant(c.opName + "_weight", ImportContext.floats(new long[] {oc, icPerGroup, ky, kx}, w));
+    String wn = c.constant(c.opName + "_weight", ImportContext.floats(dims, w));
     List<String> ins = new ArrayList<>(List.of(x, wn));
     if (b != null && b.length > 0) {
       ins.add(c.constant(c.opName + "_bias", ImportContext.floats(new long[] {oc}, b)));
     }
-    boolean relu = common.getBool(12, false);
-    boolean relu6 = common.getBool(13, false);
     String y = relu || relu6 ? c.fresh(c.out(0) + "_conv") : c.out(0);
     c.node("Conv", ins, y, a.build());
     if (relu6) {
@@ -108,11 +125,88 @@ final class MnnReaders {
     }
   }
 
+  /**
+   * MNN's ConvInt8 as QDQ: {@code DQ(Q(x, sx)) → Conv(DQ(W_q, alpha), DQ(B_q, sx·alpha)) [→ Relu] →
+   * Q(sy) → DQ}. The bias MNN stores in float is {@code B_q · sx · alpha}; the int8 convolution clamps
+   * at 0 for relu and relu6 alike (relu6's bound lies in the int8 range's saturation when sy·127 ≤ 6).
+   */
+  private static void int8Convolution(ImportContext c, Attributes a, Tensor wq, float[] alpha, float[] bias, float sx,
+      float sy, boolean relu) {
+    int oc = alpha.length;
+    String x = c.quantized(c.in(0), sx);
+    String w = c.opName + "_weight";
+    String wdq = dequantizeConstant(c, w, wq, alpha, Tensor.of(DataType.INT8, new long[] {oc}, new byte[oc]));
+    float[] bs = new float[oc];
+    int[] bq = new int[oc];
+    for (int i = 0; i < oc; i++) {
+      bs[i] = sx * alpha[i];
+      bq[i] = bias == null || bs[i] == 0 ? 0 : (int) Math.rint(bias[i] / bs[i]);
+    }
+    String bdq = dequantizeConstant(c, c.opName + "_bias", Tensor.ofInts(new long[] {oc}, bq), bs,
+        Tensor.ofInts(new long[] {oc}, new int[oc]));
+    String y = c.out(0);
+    String conv = c.fresh(y + "_float");
+    c.node("Conv", List.of(x, wdq, bdq), conv, a);
+    String act = conv;
+    if (relu) {
+      act = c.fresh(y + "_relu");
+      c.node("Relu", List.of(conv), act);
+    }
+    c.pair(act, c.fresh(y + "_quantized"), y, sy);
+  }
+
+  /** {@code DequantizeLinear(q, scale, zero) {axis=0}} of constants named after {@code base}; returns its output. */
+  private static String dequantizeConstant(ImportContext c, String base, Tensor q, float[] scale, Tensor zero) {
+    String qn = c.constant(base + "_quantized", q);
+    String sn = c.constant(base + "_scale", Tensor.ofFloats(new long[] {scale.length}, scale));
+    String zn = c.constant(base + "_zero_point", zero);
+    String out = c.fresh(base + "_dequantized");
+    c.node("DequantizeLinear", List.of(qn, sn, zn), out, Attributes.builder().set("axis", 0L).build());
+    return out;
+  }
+
+  /** IDSTQuan type 4: raw int8 weights, symmetric ({@code readType} 0); null for other types. */
+  private static byte[] int8Weights(FlatBuffers.Table quan) {
+    if (quan.getInt(2, 0) != 4) {
+      return null;
+    }
+    if (quan.getInt(9, 0) != 0 || quan.getBool(10, false) || quan.has(13)) {
+      throw new IllegalArgumentException("asymmetric, integer-scaled or sparse int8 weights are not read");
+    }
+    return quan.bytes(0);
+  }
+
+  /** The per-output-channel weight scales of IDSTQuan, times its {@code quantScale} (1 when absent or 0). */
+  private static float[] alpha(FlatBuffers.Table quan, int oc) {
+    float[] alpha = quan.floats(1);
+    if (alpha == null || alpha.length != oc) {
+      throw new IllegalArgumentException("int8 weights need " + oc + " scales (alpha), found "
+          + (alpha == null ? 0 : alpha.length));
+    }
+    float f = quan.getFloat(4, 0f);
+    if (f != 0f && f != 1f) {
+      for (int i = 0; i < oc; i++) {
+        alpha[i] *= f;
+      }
+    }
+    return alpha;
+  }
+
+  private static float[] dequantize(byte[] q, float[] alpha) {
+    float[] w = new float[q.length];
+    int per = q.length / alpha.length;
+    for (int i = 0; i < q.length; i++) {
+      w[i] = q[i] * alpha[i / per];
+    }
+    return w;
+  }
+
   /** IDSTQuan type 3: the weights as IEEE half in {@code buffer} (MNNConvert --fp16). */
   private static float[] halfWeights(FlatBuffers.Table quan) {
     int type = quan.getInt(2, 0);
     if (type != 3) {
-      throw new IllegalArgumentException("quantized weights of IDSTQuan type " + type + " are not read (only 3, fp16)");
+      throw new IllegalArgumentException("quantized weights of IDSTQuan type " + type + " are not read (only 3, fp16, "
+          + "and 4, int8)");
     }
     return Half.floats(quan.bytes(0));
   }

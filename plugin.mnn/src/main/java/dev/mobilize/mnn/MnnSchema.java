@@ -127,6 +127,17 @@ final class MnnSchema {
   static final int NET_TENSOR_NUMBER = 8;
   static final byte SOURCE_ONNX = 3;
 
+  // TensorDescribe
+  static final int DESCRIBE_FIELDS = 5;
+  static final int DESCRIBE_INDEX = 1;
+  static final int DESCRIBE_QUANT_INFO = 4;
+  // TensorQuantInfo
+  static final int QUANT_INFO_FIELDS = 5;
+  static final int QUANT_INFO_SCALE = 0;
+  static final int QUANT_INFO_MIN = 2;
+  static final int QUANT_INFO_MAX = 3;
+  static final int QUANT_INFO_TYPE = 4;
+
   // Op
   static final int OP_FIELDS = 8;
   static final int OP_INPUT_INDEXES = 0;

@@ -17,9 +17,12 @@ final class MnnText {
   /** Field specs: name:kind, kinds i int, f float, y byte, b bool, s string, I [int], F [float],
    *  Y [byte], L [long], S [string], T.Name table, V.Name [table], U union (two slots). */
   private static final Map<String, List<String>> TABLES = Map.ofEntries(
-      Map.entry("Net", List.of("bizCode:s", "extraTensorDescribe:V.?", "extraInfo:T.?", "oplists:V.Op",
+      Map.entry("Net", List.of("bizCode:s", "extraTensorDescribe:V.TensorDescribe", "extraInfo:T.?", "oplists:V.Op",
           "outputName:S", "preferForwardType:y", "sourceType:y", "tensorName:S", "tensorNumber:i", "usage:y",
           "subgraphs:V.?", "mnn_uuid:s")),
+      Map.entry("TensorDescribe", List.of("blob:T.Blob", "index:i", "name:s", "regions:V.?",
+          "quantInfo:T.TensorQuantInfo")),
+      Map.entry("TensorQuantInfo", List.of("scale:f", "zero:f", "min:f", "max:f", "type:i")),
       Map.entry("Op", List.of("inputIndexes:I", "main:U", "name:s", "outputIndexes:I", "type:i",
           "defaultDimentionFormat:y", "externalPath:s")),
       Map.entry("Input", List.of("dims:I", "dtype:i", "dformat:y")),

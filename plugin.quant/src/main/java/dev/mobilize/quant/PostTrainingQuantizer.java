@@ -45,8 +45,8 @@ public class PostTrainingQuantizer implements Quantizer {
     this.executor = executor;
   }
 
-  /** For tests: with these tensor formats. */
-  PostTrainingQuantizer(GraphExecutor executor, List<TensorFormat> tensorFormats) {
+  /** Outside OSGi (tests of the exporters that lower QDQ graphs): with these tensor formats. */
+  public PostTrainingQuantizer(GraphExecutor executor, List<TensorFormat> tensorFormats) {
     this(executor);
     tensorFormats.forEach(f -> formats.add(new FormatEntry(f.extension(), f)));
   }
