@@ -169,6 +169,41 @@ class FuseQdqForCpuTest {
     assertTrue(off * 1000 <= total, off + " of " + total + " outputs differ, expected at most 0.1%");
   }
 
+  /**
+   * The compact form plugin.quant writes: no zero point on the weights' and biases' DequantizeLinear
+   * (ONNX's default 0), one zero point shared by all activation pairs; same kernels, same bytes.
+   */
+  @Test
+  void takesTheCompactFormWithoutConstantZeroPoints() {
+    for (Case c : cases()) {
+      Map<String, Tensor> in = Map.of("x", input(c.inputShape()));
+      Model q = QdqFixture.quantize(Model.of(c.graph(), Map.of("", 21L)), in, true);
+      Model compact = compact(q);
+      assertTrue(compact.graph().initializers().size() < q.graph().initializers().size(), c.label());
+      assertEquals(c.int8Ops(), int8Ops(compact), c.label() + ": int8 kernels in the compact form");
+      org.junit.jupiter.api.Assertions.assertArrayEquals(fused(q, in), fused(compact, in), c.label());
+    }
+  }
+
+  /** {@code q} with constants dequantized without zero point and one shared activation zero point. */
+  static Model compact(Model q) {
+    Graph g = q.graph();
+    Graph.Builder b = g.toBuilder()
+        .initializer("shared_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      boolean qdq = n.opType().equals("QuantizeLinear") || n.opType().equals("DequantizeLinear");
+      if (qdq && n.inputs().size() == 3) {
+        b.removeInitializer(n.input(2));
+        boolean constant = g.initializer(n.input(0)).isPresent();
+        n = n.toBuilder().inputs(constant ? n.inputs().subList(0, 2)
+            : List.of(n.input(0), n.input(1), "shared_zero_point")).build();
+      }
+      nodes.add(n);
+    }
+    return q.withGraph(b.nodes(nodes).build());
+  }
+
   @Test
   void doesNotFireOnNonZeroZeroPointOrForeignBiasScale() {
     Net n = new Net(1, 5, 9, 9);

@@ -13,6 +13,8 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.service.GraphPass;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PassContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,28 @@ class LowerQdqToInt8Test {
     // the graph output keeps its name: the Gemm writes it again
     assertEquals("prob", node(g, "fc").output(0));
     assertTrue(node(g, "fc").attributes().has(LowerQdqToInt8.INPUT_SCALE));
+  }
+
+  /** plugin.quant's compact form: the weights' and biases' DequantizeLinear have no zero point. */
+  @Test
+  void weightsWithoutZeroPointAreLoweredToo() {
+    Model qdq = QdqFixture.quantize(NcnnInt8ExportTest.smallFloat(), Map.of("data", NcnnInt8ExportTest.input()), false);
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : qdq.graph().nodes()) {
+      boolean constant = qdq.graph().initializer(n.input(0)).isPresent();
+      nodes.add(n.opType().equals("DequantizeLinear") && constant ? n.toBuilder().inputs(n.inputs().subList(0, 2))
+          .build() : n);
+    }
+    Model compact = qdq.withGraph(qdq.graph().toBuilder().nodes(nodes).build());
+    Graph g = new LowerQdqToInt8().apply(compact, CTX).model().graph();
+    Graph expected = new LowerQdqToInt8().apply(qdq, CTX).model().graph();
+    for (String name : List.of("conv1", "fc")) {
+      Node n = node(g, name);
+      assertEquals(node(expected, name).attributes().tensor(LowerQdqToInt8.WEIGHT), n.attributes()
+          .tensor(LowerQdqToInt8.WEIGHT), name);
+      assertEquals(expected.initializer(node(expected, name).input(2)), g.initializer(n.input(2)),
+          name + ": the same float bias");
+    }
   }
 
   @Test

@@ -5,9 +5,7 @@ import dev.mobilize.ir.DataType;
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
-import dev.mobilize.ir.Shape;
 import dev.mobilize.ir.Tensor;
-import dev.mobilize.ir.ValueInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,25 +21,43 @@ import java.util.Set;
  * that is a graph output, and what an {@link Int8Scope} adds; one pair per tensor, read by all its
  * consumers); per-channel int8 weights and int32
  * biases behind DequantizeLinear. A graph output keeps its name: the float value is renamed
- * {@code <output>_float} and the final DequantizeLinear writes the output.
+ * {@code <output>_float} and the final DequantizeLinear writes the output. Compact, since the file
+ * is what the user ships: the biases' and convolution weights' DequantizeLinear have no zero point
+ * (ONNX's default 0), every activation pair reads one shared int8 zero point, and the values the rewrite
+ * adds get no value_info (their types and shapes follow from ONNX's rules).
  */
 final class InsertQdq {
 
   static final String QUANTIZATION = "mobilize.quantization";
   static final String CALIBRATION = "mobilize.calibration";
+  static final String ZERO_POINT = "int8_zero_point";
 
   private final Graph g;
   private final Map<String, Float> scales;
   private final Map<String, Node> weightNodes = new LinkedHashMap<>();
   private final Map<String, Tensor> newInitializers = new LinkedHashMap<>();
-  private final Map<String, ValueInfo> newInfos = new LinkedHashMap<>();
   private final Map<String, ChannelQuantization.Weights> quantizedWeights = new HashMap<>();
   private final Map<String, double[]> means;
+  /** The one int8 zero point (0) every activation QuantizeLinear/DequantizeLinear reads. */
+  private final String zeroPoint;
 
   private InsertQdq(Graph g, Map<String, Float> scales, Map<String, double[]> means) {
     this.g = g;
     this.scales = scales;
     this.means = means;
+    this.zeroPoint = freshName(g, ZERO_POINT);
+  }
+
+  /** {@code base}, or {@code base_2}, {@code base_3}, ... whichever no value of {@code g} is called. */
+  private static String freshName(Graph g, String base) {
+    Set<String> used = new HashSet<>(g.initializers().keySet());
+    g.inputs().forEach(i -> used.add(i.name()));
+    g.nodes().forEach(n -> used.addAll(n.outputs()));
+    String name = base;
+    for (int k = 2; used.contains(name); k++) {
+      name = base + "_" + k;
+    }
+    return name;
   }
 
   /** The values that get a Q→DQ pair for these targets in the form without extensions. */
@@ -166,7 +182,6 @@ final class InsertQdq {
     for (String v : outputsRenamed) {
       g.info(v).ifPresent(i -> out.valueInfo(i.withName(floatValue(g, v))));
     }
-    newInfos.values().forEach(out::valueInfo);
     return out.build();
   }
 
@@ -174,16 +189,11 @@ final class InsertQdq {
   private List<Node> pair(String value, String source) {
     float s = scales.get(value);
     String scale = value + "_scale";
-    String zp = value + "_zero_point";
+    String zp = zeroPoint;
     newInitializers.put(scale, Tensor.scalar(s));
     newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {0}));
     String q = value + "_quantized";
     String dq = dequantized(g, value);
-    Shape shape = g.info(value).map(ValueInfo::shape).orElse(Shape.UNKNOWN);
-    newInfos.put(q, new ValueInfo(q, DataType.INT8, shape));
-    if (!dq.equals(value)) {
-      newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, shape));
-    }
     return List.of(
         Node.builder("QuantizeLinear").name(value + "_QuantizeLinear").inputs(source, scale, zp).outputs(q).build(),
         Node.builder("DequantizeLinear").name(value + "_DequantizeLinear").inputs(q, scale, zp).outputs(dq).build());
@@ -199,12 +209,16 @@ final class InsertQdq {
       quantizedWeights.put(w, q);
       String qn = w + "_quantized";
       String sn = w + "_scale";
-      String zn = w + "_zero_point";
       newInitializers.put(qn, q.values());
       newInitializers.put(sn, Tensor.ofFloats(new long[] {q.scales().length}, q.scales()));
-      newInitializers.put(zn, Tensor.of(DataType.INT8, new long[] {q.scales().length}, new byte[q.scales().length]));
-      newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, f.shape()));
-      Node n = Node.builder("DequantizeLinear").name(w + "_DequantizeLinear").inputs(qn, sn, zn).outputs(dq)
+      List<String> inputs = new ArrayList<>(List.of(qn, sn));
+      if (!t.node().opType().endsWith("Conv")) {
+        // ONNX Runtime's QGemm fusion wants a zero point shaped like the per-channel scale
+        String zn = w + "_zero_point";
+        newInitializers.put(zn, Tensor.of(DataType.INT8, new long[] {q.scales().length}, new byte[q.scales().length]));
+        inputs.add(zn);
+      }
+      Node n = Node.builder("DequantizeLinear").name(w + "_DequantizeLinear").inputs(inputs).outputs(dq)
           .attributes(Attributes.builder().set("axis", (long) t.weightAxis()).build()).build();
       weightNodes.put(w, n);
       nodes.add(n);
@@ -255,13 +269,10 @@ final class InsertQdq {
     }
     String qn = base + "_quantized";
     String sn = base + "_scale";
-    String zn = base + "_zero_point";
     String dq = base + "_dequantized";
     newInitializers.put(qn, values);
     newInitializers.put(sn, biasScales);
-    newInitializers.put(zn, Tensor.ofInts(new long[] {m}, new int[m]));
-    newInfos.put(dq, new ValueInfo(dq, DataType.FLOAT, Shape.of(m)));
-    nodes.add(Node.builder("DequantizeLinear").name(base + "_DequantizeLinear").inputs(qn, sn, zn).outputs(dq)
+    nodes.add(Node.builder("DequantizeLinear").name(base + "_DequantizeLinear").inputs(qn, sn).outputs(dq)
         .attributes(Attributes.builder().set("axis", 0L).build()).build());
     return dq;
   }

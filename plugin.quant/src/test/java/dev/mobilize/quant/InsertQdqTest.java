@@ -80,7 +80,37 @@ class InsertQdqTest {
     assertTrue(g.initializer("w").isEmpty() && g.initializer("b").isEmpty(), "float weights removed");
     assertEquals("int8", q.metadata().get("mobilize.quantization"));
     assertEquals("kl", q.metadata().get("mobilize.calibration"));
-    assertEquals(0, g.initializer("x_zero_point").orElseThrow().toByteArray()[0]);
+    assertEquals(0, g.initializer("int8_zero_point").orElseThrow().toByteArray()[0]);
+  }
+
+  @Test
+  void writesNoRedundantZeroPointsOrValueInfos() {
+    Model m = model();
+    Model q = InsertQdq.apply(m, QuantTargets.find(m.graph()), Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f, "y", 0.2f),
+        "kl");
+    Graph g = q.graph();
+    for (Node n : g.nodes()) {
+      boolean constant = g.initializer(n.input(0)).isPresent();
+      if (n.opType().equals("DequantizeLinear") && constant) {
+        assertEquals(2, n.inputs().size(), n.name() + ": a conv weight or bias needs no zero point (ONNX default 0)");
+      } else if (n.opType().endsWith("QuantizeLinear")) {
+        assertEquals("int8_zero_point", n.input(2), n.name() + " reads the shared zero point");
+      }
+    }
+    assertEquals(List.of("int8_zero_point"), g.initializers().keySet().stream().filter(k -> k.contains("zero_point"))
+        .toList());
+    assertEquals(Set.of("c", "r", "p", "y_float"), g.valueInfo().keySet(),
+        "value_info only for the float values");
+  }
+
+  @Test
+  void sharedZeroPointAvoidsAnExistingName() {
+    Model m = model();
+    Graph g0 = m.graph().toBuilder().initializer("int8_zero_point", Tensor.scalar(3f)).build();
+    Model q = InsertQdq.apply(m.withGraph(g0), QuantTargets.find(g0), Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f,
+        "y", 0.2f), "kl");
+    assertEquals(3f, q.graph().initializer("int8_zero_point").orElseThrow().toFloatArray()[0]);
+    assertEquals(DataType.INT8, q.graph().initializer("int8_zero_point_2").orElseThrow().type());
   }
 
   @Test

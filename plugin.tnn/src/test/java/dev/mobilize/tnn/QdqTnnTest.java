@@ -184,6 +184,24 @@ class QdqTnnTest {
     dump("qdq_conv", files, in, expected);
   }
 
+  /** plugin.quant's compact form: the weight's and bias's DequantizeLinear have no zero point. */
+  @Test
+  void weightAndBiasWithoutZeroPointAreWrittenInInt8() throws Exception {
+    Graph g = qdqConv().graph();
+    Graph.Builder b = g.toBuilder().removeInitializer("w_zero_point").removeInitializer("b_zero_point");
+    List<Node> nodes = new java.util.ArrayList<>();
+    for (Node n : g.nodes()) {
+      nodes.add(n.name().equals("w_dq") || n.name().equals("b_dq") ? n.toBuilder().inputs(n.inputs().subList(0, 2))
+          .build() : n);
+    }
+    Model compact = Model.of(b.nodes(nodes).build(), Map.of("", 21L));
+    List<Path> files = Tnn.exporter().write(compact, dir, "compact", Options.NONE);
+    assertTrue(Files.readString(files.get(0)).contains("\"QuantizedConvolution conv "), "written in int8");
+    Map<String, Tensor> in = input();
+    Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
+    assertTrue(Tnn.relativeError(actual, Tnn.run(qdqConv(), in).get("y")) < 1e-6);
+  }
+
   @Test
   void convOutsideThePatternIsWrittenInFloatWithinTheQuantizationError() throws Exception {
     Graph g = qdqConv().graph();
