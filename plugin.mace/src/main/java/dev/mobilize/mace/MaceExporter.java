@@ -68,14 +68,14 @@ public final class MaceExporter implements ModelExporter {
   @Override
   public List<Problem> check(Model model, Options options) {
     List<Problem> problems = new ArrayList<>();
-    build(model, options, problems);
+    build(model, options, problems, false);
     return problems;
   }
 
   @Override
   public List<Path> write(Model model, Path directory, String baseName, Options options) {
     List<Problem> problems = new ArrayList<>();
-    Built built = build(model, options, problems);
+    Built built = build(model, options, problems, true);
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(problems.size() + " problem(s): the model cannot be written as MACE ops; "
           + "nothing was written", problems);
@@ -114,13 +114,16 @@ public final class MaceExporter implements ModelExporter {
   /** The net and its weight bytes. */
   record Built(MaceNet.MultiNetDef net, byte[] data) {}
 
-  /** The MACE net of a model; everything MACE cannot express goes to {@code problems}, all at once. */
-  Built build(Model model, Options options, List<Problem> problems) {
+  /**
+   * The MACE net of a model; everything MACE cannot express goes to {@code problems}, all at once.
+   * With {@code warn}, quantized ops written in float are logged.
+   */
+  Built build(Model model, Options options, List<Problem> problems, boolean warn) {
     Model m;
     try {
       Model typed = folder.inferShapes(ConstantFolder.withInputShapes(model,
           inputShapes(options.get("input-shape", ""))));
-      m = folder.fold(typed.withGraph(MaceInt8Lowering.lower(typed.graph())));
+      m = folder.fold(typed.withGraph(MaceInt8Lowering.lower(typed.graph(), warn)));
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
       return new Built(MaceNet.MultiNetDef.getDefaultInstance(), new byte[0]);

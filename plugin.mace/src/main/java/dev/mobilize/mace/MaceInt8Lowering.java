@@ -74,11 +74,17 @@ final class MaceInt8Lowering {
   /** A lowered op: the op, the activation, MaxPools and Flatten after it, the final Q, and its uint8 output. */
   private record Plan(Node op, List<Node> chain, Node quantize, float outScale, int outZero) {}
 
-  static Graph lower(Graph g) {
+  /**
+   * The graph with its lowerable QDQ patterns marked for uint8 writing.
+   *
+   * @param warn log a warning for each quantized op written in float (the writing pass does; the
+   *     pre-flight check, which lowers the same graph first, does not, so each warning shows once)
+   */
+  static Graph lower(Graph g, boolean warn) {
     if (g.nodes().stream().noneMatch(n -> n.domain().isEmpty() && n.opType().equals("DequantizeLinear"))) {
       return g;
     }
-    return new MaceInt8Lowering.Run(g).run();
+    return new MaceInt8Lowering.Run(g, warn).run();
   }
 
   private static final class Run {
@@ -94,8 +100,11 @@ final class MaceInt8Lowering {
     final Graph.Builder b;
     final Set<String> taken = new HashSet<>();
 
-    Run(Graph g) {
+    final boolean warn;
+
+    Run(Graph g, boolean warn) {
       this.g = g;
+      this.warn = warn;
       this.b = g.toBuilder();
       for (Node n : g.nodes()) {
         n.outputs().forEach(o -> producer.put(o, n));
@@ -118,7 +127,7 @@ final class MaceInt8Lowering {
         boolean gemm = GEMMS.contains(n.opType()) && (n.domain().isEmpty() || n.domain().equals(Node.MOBILIZE_DOMAIN));
         if ((conv || gemm) && n.inputs().size() >= 2 && consts.containsKey(n.input(1))) {
           String why = plan(n, gemm);
-          if (why != null) {
+          if (why != null && warn) {
             LOG.warn("node '{}' ({}) is quantized but is written in float for MACE: {}", n.name(), n.opType(), why);
           }
         }
