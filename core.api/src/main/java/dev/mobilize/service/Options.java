@@ -101,6 +101,43 @@ public final class Options {
     return List.of(v.split("\\s*,\\s*"));
   }
 
+  /**
+   * A shapes option, {@code name=1,3,224,224;other=1,128} ({@code name:1,3,...} works too, and
+   * blanks separate entries as ';' does), in the order given; empty when absent.
+   */
+  public Map<String, long[]> getShapes(String key) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    String v = values.get(key);
+    if (v == null) {
+      return out;
+    }
+    for (String part : v.split("[;\\s]+")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int sep = Math.max(part.lastIndexOf('='), part.lastIndexOf(':'));
+      if (sep <= 0 || sep == part.length() - 1) {
+        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT,
+            "option '" + key + "': '" + part + "' must look like NAME=1,3,224,224");
+      }
+      String[] d = part.substring(sep + 1).split(",");
+      long[] dims = new long[d.length];
+      for (int i = 0; i < d.length; i++) {
+        try {
+          dims[i] = Long.parseLong(d[i].trim());
+        } catch (NumberFormatException e) {
+          dims[i] = -1;
+        }
+        if (dims[i] < 0) {
+          throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "option '" + key + "': '" + part + "' has '"
+              + d[i].trim() + "' where a dimension (a whole number) belongs, e.g. NAME=1,3,224,224");
+        }
+      }
+      out.put(part.substring(0, sep).trim(), dims);
+    }
+    return out;
+  }
+
   @Override
   public String toString() {
     return values.toString();

@@ -37,4 +37,25 @@ class OptionsTest {
     assertFalse(a.has("k"));
     assertEquals("v", b.get("k", ""));
   }
+
+  @Test
+  void shapesInEitherSeparatorAndOrder() {
+    Map<String, long[]> m = Options.of(Map.of("input-shape", "x=1,3,224,224; y:1, 128")).getShapes("input-shape");
+    assertEquals(List.of("x", "y"), List.copyOf(m.keySet()));
+    assertEquals(List.of(1L, 3L, 224L, 224L), java.util.Arrays.stream(m.get("x")).boxed().toList());
+    assertEquals(List.of(1L, 128L), java.util.Arrays.stream(m.get("y")).boxed().toList());
+    assertTrue(Options.NONE.getShapes("input-shape").isEmpty());
+  }
+
+  @Test
+  void malformedShapesNameTheOptionAndTheEntry() {
+    MobilizeException noName = assertThrows(MobilizeException.class,
+        () -> Options.of(Map.of("input-shape", "1,3,224,224")).getShapes("input-shape"));
+    assertEquals("option 'input-shape': '1,3,224,224' must look like NAME=1,3,224,224", noName.getMessage());
+    MobilizeException badDim = assertThrows(MobilizeException.class,
+        () -> Options.of(Map.of("input-shape", "x=1,N,8")).getShapes("input-shape"));
+    assertEquals("option 'input-shape': 'x=1,N,8' has 'N' where a dimension (a whole number) belongs, "
+        + "e.g. NAME=1,3,224,224", badDim.getMessage());
+    assertThrows(MobilizeException.class, () -> Options.of(Map.of("input-shape", "x=1,-3")).getShapes("input-shape"));
+  }
 }

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,7 +121,7 @@ public final class MaceExporter implements ModelExporter {
     Model m;
     try {
       Model typed = folder.inferShapes(ConstantFolder.withInputShapes(model,
-          inputShapes(options.get("input-shape", ""))));
+          options.getShapes("input-shape")));
       m = folder.fold(typed.withGraph(MaceInt8Lowering.lower(typed.graph(), warn)));
     } catch (MobilizeException e) {
       problems.add(new Problem(e.code(), e.node(), e.detail()));
@@ -197,32 +196,5 @@ public final class MaceExporter implements ModelExporter {
       b.addDims(Math.toIntExact(d));
     }
     return b.build();
-  }
-
-  /** {@code x=1,3,48,192;y=1,4} ({@code x:1,3,48,192} works too). */
-  static Map<String, long[]> inputShapes(String text) {
-    Map<String, long[]> m = new LinkedHashMap<>();
-    for (String part : text.split(";")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      int sep = Math.max(part.lastIndexOf('='), part.lastIndexOf(':'));
-      if (sep <= 0) {
-        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part
-            + "' is not NAME=d0,d1,..., e.g. x=1,3,224,224");
-      }
-      String[] d = part.substring(sep + 1).split(",");
-      long[] dims = new long[d.length];
-      for (int i = 0; i < d.length; i++) {
-        try {
-          dims[i] = Long.parseLong(d[i].trim());
-        } catch (NumberFormatException e) {
-          throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part + "': '" + d[i].trim()
-              + "' is not a dimension");
-        }
-      }
-      m.put(part.substring(0, sep).trim(), dims);
-    }
-    return m;
   }
 }

@@ -94,7 +94,7 @@ public final class MaceImporter implements ModelImporter {
         }
         data = readLimited(d);
       }
-      return toModel(MaceModelFile.nets(pb), data, MaceExporter.inputShapes(options.get("input-shape", "")));
+      return toModel(MaceModelFile.nets(pb), data, options.getShapes("input-shape"));
     } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException e) {
       throw new MobilizeException(ErrorCode.INVALID_MODEL, e.getMessage(), e).inFile(fileName);
     } catch (IOException e) {

@@ -72,7 +72,7 @@ public final class NcnnImporter implements ModelImporter {
       NcnnNet net = binary ? ParamBinary.read(paramBytes) : ParamText.read(paramBytes);
       Path bin = weightsFile(file, options);
       byte[] weights = Files.exists(bin) ? Files.readAllBytes(bin) : new byte[0];
-      return toModel(net, new ModelBin.Reader(weights), InputShapes.parse(options.get("input-shape", "")), bin);
+      return toModel(net, new ModelBin.Reader(weights), options.getShapes("input-shape"), bin);
     } catch (IllegalArgumentException e) {
       throw new MobilizeException(ErrorCode.INVALID_MODEL, e.getMessage(), e).inFile(fileName);
     } catch (IOException e) {

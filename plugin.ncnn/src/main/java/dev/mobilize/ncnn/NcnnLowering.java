@@ -33,7 +33,7 @@ final class NcnnLowering {
   Model lower(Model model, Options options) {
     // the batch is 1 where it is symbolic: ncnn has none
     Model m = folder.inferShapes(ConstantFolder.withInputShapes(model,
-        InputShapes.parse(options.get("input-shape", ""))));
+        options.getShapes("input-shape")));
     PassContext ctx = PassContext.of(options, "ncnn");
     for (GraphPass p : passes) {
       GraphPass.PassResult r = p.apply(m, ctx);

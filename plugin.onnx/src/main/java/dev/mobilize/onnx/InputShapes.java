@@ -18,11 +18,12 @@ final class InputShapes {
 
   private InputShapes() {}
 
-  static Model apply(Model model, String spec) {
-    if (spec.isBlank()) {
+  static Model apply(Model model, Map<String, long[]> given) {
+    if (given.isEmpty()) {
       return model;
     }
-    Map<String, Shape> wanted = parse(spec);
+    Map<String, Shape> wanted = new LinkedHashMap<>();
+    given.forEach((name, dims) -> wanted.put(name, Shape.of(dims)));
     Graph g = model.graph();
     List<ValueInfo> inputs = new ArrayList<>();
     for (ValueInfo in : g.inputs()) {
@@ -52,31 +53,5 @@ final class InputShapes {
       }
     }
     return in.withShape(s);
-  }
-
-  static Map<String, Shape> parse(String spec) {
-    Map<String, Shape> out = new LinkedHashMap<>();
-    for (String part : spec.split("[;\\s]+")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      int eq = part.lastIndexOf('=');
-      if (eq <= 0) {
-        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT,
-            "--input-shape '" + part + "' must look like NAME=1,3,224,224");
-      }
-      Shape s;
-      try {
-        s = Shape.parse(part.substring(eq + 1));
-      } catch (IllegalArgumentException e) {
-        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "--input-shape: " + e.getMessage());
-      }
-      if (!s.isStatic()) {
-        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT,
-            "--input-shape '" + part + "' must give every dimension as a number");
-      }
-      out.put(part.substring(0, eq), s);
-    }
-    return out;
   }
 }

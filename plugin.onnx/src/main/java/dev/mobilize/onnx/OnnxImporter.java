@@ -76,7 +76,7 @@ public class OnnxImporter implements ModelImporter {
       ModelProto proto = parse(bytes);
       Model model = new ProtoToIr(new ExternalData(file)).model(proto);
       long originalOpset = model.opset();
-      model = InputShapes.apply(model, options.get(INPUT_SHAPE, ""));
+      model = InputShapes.apply(model, options.getShapes(INPUT_SHAPE));
       model = OpsetUpgrade.upgrade(model);
       model = model.withGraph(GraphOrder.sort(model.graph(), Set.of()));
       model = new ShapeInference().infer(model);

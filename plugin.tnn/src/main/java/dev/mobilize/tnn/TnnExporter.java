@@ -111,7 +111,7 @@ public final class TnnExporter implements ModelExporter {
     Map<String, Int8Ops.Int8Op> int8Ops;
     try {
       Model typed = folder.inferShapes(ConstantFolder.withInputShapes(model,
-          TnnImporter.inputShapes(options.get("input-shape", ""))));
+          options.getShapes("input-shape")));
       int8 = Int8Convs.find(typed.graph());
       int8Fcs = Int8Fcs.find(typed.graph());
       int8Ops = Int8Ops.find(typed.graph());

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,7 +71,7 @@ public final class TnnImporter implements ModelImporter {
             + " are missing; put the .tnnmodel beside the .tnnproto (or name it with option 'model')");
       }
       TnnModelFile.read(Files.readAllBytes(model), net);
-      return toModel(net, inputShapes(options.get("input-shape", "")));
+      return toModel(net, options.getShapes("input-shape"));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new MobilizeException(ErrorCode.INVALID_MODEL, e.getMessage(), e).inFile(fileName);
     } catch (IOException e) {
@@ -94,33 +93,6 @@ public final class TnnImporter implements ModelImporter {
           + "' must be in the folder of the .tnnproto");
     }
     return p;
-  }
-
-  /** {@code x=1,3,48,192;y=1,4} (as for every importer; {@code x:1,3,48,192} works too). */
-  static Map<String, long[]> inputShapes(String text) {
-    Map<String, long[]> m = new LinkedHashMap<>();
-    for (String part : text.split(";")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      int colon = Math.max(part.lastIndexOf('='), part.lastIndexOf(':'));
-      if (colon <= 0) {
-        throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part
-            + "' is not NAME=d0,d1,..., e.g. x=1,3,48,192");
-      }
-      String[] d = part.substring(colon + 1).split(",");
-      long[] dims = new long[d.length];
-      for (int i = 0; i < d.length; i++) {
-        try {
-          dims[i] = Long.parseLong(d[i].trim());
-        } catch (NumberFormatException e) {
-          throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "input-shape '" + part
-              + "': '" + d[i].trim() + "' is not a dimension");
-        }
-      }
-      m.put(part.substring(0, colon).trim(), dims);
-    }
-    return m;
   }
 
   Model toModel(TnnNet net, Map<String, long[]> shapes) {
