@@ -102,8 +102,8 @@ public final class Options {
   }
 
   /**
-   * A shapes option, {@code name=1,3,224,224;other=1,128} ({@code name:1,3,...} works too, and
-   * blanks separate entries as ';' does), in the order given; empty when absent.
+   * A shapes option, {@code name=1,3,224,224;other=1,128} ({@code name:1,3,...} works too; blanks
+   * around names and dimensions are ignored), in the order given; empty when absent.
    */
   public Map<String, long[]> getShapes(String key) {
     Map<String, long[]> out = new LinkedHashMap<>();
@@ -111,7 +111,7 @@ public final class Options {
     if (v == null) {
       return out;
     }
-    for (String part : v.split("[;\\s]+")) {
+    for (String part : v.split(";")) {
       if (part.isBlank()) {
         continue;
       }

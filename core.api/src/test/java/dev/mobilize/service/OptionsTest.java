@@ -40,7 +40,7 @@ class OptionsTest {
 
   @Test
   void shapesInEitherSeparatorAndOrder() {
-    Map<String, long[]> m = Options.of(Map.of("input-shape", "x=1,3,224,224; y:1, 128")).getShapes("input-shape");
+    Map<String, long[]> m = Options.of(Map.of("input-shape", "x=1,3,224,224; y : 1, 128")).getShapes("input-shape");
     assertEquals(List.of("x", "y"), List.copyOf(m.keySet()));
     assertEquals(List.of(1L, 3L, 224L, 224L), java.util.Arrays.stream(m.get("x")).boxed().toList());
     assertEquals(List.of(1L, 128L), java.util.Arrays.stream(m.get("y")).boxed().toList());
