@@ -14,15 +14,12 @@ final class Int8MatMul implements Kernel {
 
   @Override
   public Step bind(Node node, Binding binding) {
-    NdArray xScale = binding.constant(1);
-    NdArray w = binding.constant(2);
-    NdArray wScale = binding.constant(3);
-    NdArray b = node.hasInput(4) ? binding.constant(4) : null;
-    NdArray yScale = binding.constant(5);
-    if (xScale == null || w == null || wScale == null || yScale == null || node.hasInput(4) && b == null
-        || w.rank() != 2) {
-      throw new IllegalStateException(node.describe() + ": scales, weights and bias must be constant, weights 2-D");
-    }
+    Int8Operands o = Int8Operands.bind(node, binding, 2);
+    NdArray xScale = o.xScale();
+    NdArray w = o.w();
+    NdArray wScale = o.wScale();
+    NdArray b = o.b();
+    NdArray yScale = o.yScale();
     boolean transB = node.attributes().getInt("transB", 0) != 0;
     int n = transB ? w.dim(0) : w.dim(1);
     int k = transB ? w.dim(1) : w.dim(0);
