@@ -103,8 +103,7 @@ final class AccuracyMeasure {
     values.removeIf(v -> fg.initializer(v).isPresent() || fg.inputs().stream().anyMatch(i -> i.name().equals(v)));
     Map<String, String> inInt8 = new LinkedHashMap<>();
     for (String v : values) {
-      inInt8.put(v, qg.info(v + "_dequantized").isPresent() || qg.producer(v + "_dequantized").isPresent()
-          ? v + "_dequantized" : v);
+      inInt8.put(v, InsertQdq.dequantizedIn(qg, v));
     }
     Map<String, Agreement> a = new LinkedHashMap<>();
     values.forEach(v -> a.put(v, new Agreement()));

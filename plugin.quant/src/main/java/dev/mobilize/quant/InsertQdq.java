@@ -7,10 +7,10 @@ import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,41 +23,43 @@ import java.util.Set;
  * biases behind DequantizeLinear. A graph output keeps its name: the float value is renamed
  * {@code <output>_float} and the final DequantizeLinear writes the output. Compact, since the file
  * is what the user ships: the biases' and convolution weights' DequantizeLinear have no zero point
- * (ONNX's default 0), every activation pair reads one shared int8 zero point, and the values the rewrite
- * adds get no value_info (their types and shapes follow from ONNX's rules).
+ * (ONNX's default 0), every activation pair reads one shared int8 zero point, pairs with the same
+ * scale read one scale initializer, the values and nodes the rewrite adds have short names
+ * ({@link QdqNames}; the user's names stay) and no value_info (their types and shapes follow from
+ * ONNX's rules).
  */
 final class InsertQdq {
 
   static final String QUANTIZATION = "mobilize.quantization";
   static final String CALIBRATION = "mobilize.calibration";
-  static final String ZERO_POINT = "int8_zero_point";
+  static final String ZERO_POINT = "z";
 
   private final Graph g;
   private final Map<String, Float> scales;
   private final Map<String, Node> weightNodes = new LinkedHashMap<>();
   private final Map<String, Tensor> newInitializers = new LinkedHashMap<>();
   private final Map<String, ChannelQuantization.Weights> quantizedWeights = new HashMap<>();
+  /** Per float weight: the name of its per-channel scale. */
+  private final Map<String, String> weightScales = new HashMap<>();
+  /** Per float bias: the int32 biases made of it so far (one per distinct input scale). */
+  private final Map<String, List<QuantizedBias>> biases = new HashMap<>();
+  /** Activation scale (its float bits) → the one initializer holding it. */
+  private final Map<Integer, String> scalarScales = new HashMap<>();
+  /** Quantized value → the group of the names of its pair ({@link QdqNames}), in the order of the graph. */
+  private final Map<String, Integer> groups = new HashMap<>();
   private final Map<String, double[]> means;
+  private final QdqNames names;
   /** The one int8 zero point (0) every activation QuantizeLinear/DequantizeLinear reads. */
   private final String zeroPoint;
+
+  private record QuantizedBias(Tensor values, float[] scales, String dequantized) {}
 
   private InsertQdq(Graph g, Map<String, Float> scales, Map<String, double[]> means) {
     this.g = g;
     this.scales = scales;
     this.means = means;
-    this.zeroPoint = freshName(g, ZERO_POINT);
-  }
-
-  /** {@code base}, or {@code base_2}, {@code base_3}, ... whichever no value of {@code g} is called. */
-  private static String freshName(Graph g, String base) {
-    Set<String> used = new HashSet<>(g.initializers().keySet());
-    g.inputs().forEach(i -> used.add(i.name()));
-    g.nodes().forEach(n -> used.addAll(n.outputs()));
-    String name = base;
-    for (int k = 2; used.contains(name); k++) {
-      name = base + "_" + k;
-    }
-    return name;
+    this.names = new QdqNames(g);
+    this.zeroPoint = names.fresh(ZERO_POINT);
   }
 
   /** The values that get a Q→DQ pair for these targets in the form without extensions. */
@@ -93,11 +95,6 @@ final class InsertQdq {
     return model.withGraph(quantized).withMetadata(meta);
   }
 
-  /** The name a value's dequantized form has in the QDQ graph (a graph output keeps its own name). */
-  static String dequantized(Graph g, String value) {
-    return isGraphOutput(g, value) ? value : value + "_dequantized";
-  }
-
   /** The name a value's float form has in the QDQ graph. */
   static String floatValue(Graph g, String value) {
     return isGraphOutput(g, value) ? value + "_float" : value;
@@ -116,10 +113,6 @@ final class InsertQdq {
     Map<Node, QuantTarget> byNode = new HashMap<>();
     targets.forEach(t -> byNode.put(t.node(), t));
     // what every reader of a quantized value reads instead
-    Map<String, String> renamed = new HashMap<>();
-    for (String v : qv) {
-      renamed.put(v, dequantized(g, v));
-    }
     Set<String> outputsRenamed = new HashSet<>();
     for (String v : qv) {
       if (isGraphOutput(g, v)) {
@@ -138,9 +131,8 @@ final class InsertQdq {
       Node.Builder b = n.toBuilder();
       List<String> ins = new ArrayList<>(n.inputs());
       for (int i = 0; i < ins.size(); i++) {
-        String r = renamed.get(ins.get(i));
-        if (r != null) {
-          ins.set(i, r);
+        if (qv.contains(ins.get(i))) {
+          ins.set(i, dequantized(ins.get(i)));
         }
       }
       if (t != null) {
@@ -185,45 +177,82 @@ final class InsertQdq {
     return out.build();
   }
 
+  /**
+   * The name of the dequantized form of {@code value} in a QDQ graph made by this class: the output
+   * of the DequantizeLinear behind the QuantizeLinear that reads it (a graph output is its own
+   * dequantized form); {@code value} itself when it has no pair.
+   */
+  static String dequantizedIn(Graph qdq, String value) {
+    for (Node q : qdq.nodes()) {
+      if (q.opType().equals("QuantizeLinear") && q.input(0).equals(value)) {
+        for (Node dq : qdq.nodes()) {
+          if (dq.opType().equals("DequantizeLinear") && dq.input(0).equals(q.output(0))) {
+            return dq.output(0);
+          }
+        }
+      }
+    }
+    return value;
+  }
+
+  /** What the readers of quantized value {@code v} read instead: its DequantizeLinear's output. */
+  private String dequantized(String v) {
+    return isGraphOutput(g, v) ? v : "d" + group(v);
+  }
+
+  private int group(String v) {
+    return groups.computeIfAbsent(v, k -> names.group());
+  }
+
   /** Q→DQ of {@code value}, reading {@code source} (its float form). */
   private List<Node> pair(String value, String source) {
-    float s = scales.get(value);
-    String scale = value + "_scale";
+    int k = group(value);
+    String scale = scalarScale(scales.get(value), k);
     String zp = zeroPoint;
-    newInitializers.put(scale, Tensor.scalar(s));
     newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {0}));
-    String q = value + "_quantized";
-    String dq = dequantized(g, value);
+    String q = "q" + k;
+    String dq = dequantized(value);
     return List.of(
-        Node.builder("QuantizeLinear").name(value + "_QuantizeLinear").inputs(source, scale, zp).outputs(q).build(),
-        Node.builder("DequantizeLinear").name(value + "_DequantizeLinear").inputs(q, scale, zp).outputs(dq).build());
+        Node.builder("QuantizeLinear").name(q).inputs(source, scale, zp).outputs(q).build(),
+        Node.builder("DequantizeLinear").name(dq).inputs(q, scale, zp).outputs(dq).build());
+  }
+
+  /** The initializer holding activation scale {@code s}: one per distinct value, shared ({@code s<group>} when new). */
+  private String scalarScale(float s, int group) {
+    return scalarScales.computeIfAbsent(Float.floatToIntBits(s), k -> {
+      String name = "s" + group;
+      newInitializers.put(name, Tensor.scalar(s));
+      return name;
+    });
   }
 
   /** DQ of the int8 weight (made once per weight), added to {@code nodes} the first time. */
   private String weight(QuantTarget t, List<Node> nodes) {
     String w = t.weight();
-    String dq = w + "_dequantized";
     if (!weightNodes.containsKey(w)) {
       Tensor f = g.initializer(w).orElseThrow();
       ChannelQuantization.Weights q = ChannelQuantization.weights(f, t.weightAxis());
       quantizedWeights.put(w, q);
-      String qn = w + "_quantized";
-      String sn = w + "_scale";
+      int k = names.group();
+      String qn = "w" + k;
+      String sn = "s" + k;
+      String dq = "d" + k;
       newInitializers.put(qn, q.values());
       newInitializers.put(sn, Tensor.ofFloats(new long[] {q.scales().length}, q.scales()));
+      weightScales.put(w, sn);
       List<String> inputs = new ArrayList<>(List.of(qn, sn));
       if (!t.node().opType().endsWith("Conv")) {
         // ONNX Runtime's QGemm fusion wants a zero point shaped like the per-channel scale
-        String zn = w + "_zero_point";
+        String zn = "z" + k;
         newInitializers.put(zn, Tensor.of(DataType.INT8, new long[] {q.scales().length}, new byte[q.scales().length]));
         inputs.add(zn);
       }
-      Node n = Node.builder("DequantizeLinear").name(w + "_DequantizeLinear").inputs(inputs).outputs(dq)
+      Node n = Node.builder("DequantizeLinear").name(dq).inputs(inputs).outputs(dq)
           .attributes(Attributes.builder().set("axis", (long) t.weightAxis()).build()).build();
       weightNodes.put(w, n);
       nodes.add(n);
     }
-    return dq;
+    return weightNodes.get(w).output(0);
   }
 
   /**
@@ -254,26 +283,26 @@ final class InsertQdq {
 
   /** DQ of the int32 bias for this target's input scale (shared by targets whose int32 bias is the same). */
   private String bias(QuantTarget t, float[] bias, List<Node> nodes) {
-    String b = t.bias().isEmpty() ? t.weight() + "_bias" : t.bias();
     float xs = scales.get(t.input());
     float[] ws = quantizedWeights.get(t.weight()).scales();
     int m = ws.length;
     Tensor values = ChannelQuantization.bias(Tensor.ofFloats(new long[] {m}, bias), xs, ws);
-    Tensor biasScales = Tensor.ofFloats(new long[] {m}, ChannelQuantization.biasScales(xs, ws));
-    String base = b;
-    for (int k = 2; newInitializers.containsKey(base + "_quantized"); k++) {
-      if (newInitializers.get(base + "_quantized").equals(values) && newInitializers.get(base + "_scale").equals(biasScales)) {
-        return base + "_dequantized";
+    float[] biasScales = ChannelQuantization.biasScales(xs, ws);
+    List<QuantizedBias> made = biases.computeIfAbsent(t.bias().isEmpty() ? t.weight() : t.bias(), k -> new ArrayList<>());
+    for (QuantizedBias b : made) {
+      if (b.values().equals(values) && Arrays.equals(b.scales(), biasScales)) {
+        return b.dequantized();
       }
-      base = b + "_" + k;
     }
-    String qn = base + "_quantized";
-    String sn = base + "_scale";
-    String dq = base + "_dequantized";
+    int k = names.group();
+    String qn = "b" + k;
+    String sn = "s" + k;
+    String dq = "d" + k;
     newInitializers.put(qn, values);
-    newInitializers.put(sn, biasScales);
-    nodes.add(Node.builder("DequantizeLinear").name(base + "_DequantizeLinear").inputs(qn, sn).outputs(dq)
+    newInitializers.put(sn, Tensor.ofFloats(new long[] {m}, biasScales));
+    nodes.add(Node.builder("DequantizeLinear").name(dq).inputs(qn, sn).outputs(dq)
         .attributes(Attributes.builder().set("axis", 0L).build()).build());
+    made.add(new QuantizedBias(values, biasScales, dq));
     return dq;
   }
 }

@@ -63,24 +63,25 @@ class InsertQdqTest {
     Map<String, Float> scales = Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f, "y", 0.2f);
     Model q = InsertQdq.apply(m, t, scales, "kl");
     String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
-    assertEquals("x_QuantizeLinear:QuantizeLinear x_DequantizeLinear:DequantizeLinear"
-        + " w_DequantizeLinear:DequantizeLinear b_DequantizeLinear:DequantizeLinear conv1:Conv relu1:Relu pool:MaxPool"
-        + " p_QuantizeLinear:QuantizeLinear p_DequantizeLinear:DequantizeLinear w2_DequantizeLinear:DequantizeLinear"
-        + " conv2:Conv y_QuantizeLinear:QuantizeLinear y_DequantizeLinear:DequantizeLinear mm:MatMul", ops);
+    // short names: group k is q<k>/d<k>/s<k> (value pairs), w<k>/s<k>/d<k> (weights), b<k>/s<k>/d<k> (biases);
+    // group 2 is skipped because the model has a value w2
+    assertEquals("q1:QuantizeLinear d1:DequantizeLinear d3:DequantizeLinear d4:DequantizeLinear conv1:Conv"
+        + " relu1:Relu pool:MaxPool q5:QuantizeLinear d5:DequantizeLinear d6:DequantizeLinear conv2:Conv"
+        + " q7:QuantizeLinear y:DequantizeLinear mm:MatMul", ops);
     Graph g = q.graph();
     Node conv1 = g.nodes().stream().filter(n -> n.name().equals("conv1")).findFirst().orElseThrow();
-    assertEquals(List.of("x_dequantized", "w_dequantized", "b_dequantized"), conv1.inputs());
+    assertEquals(List.of("d1", "d3", "d4"), conv1.inputs());
     Node conv2 = g.nodes().stream().filter(n -> n.name().equals("conv2")).findFirst().orElseThrow();
-    assertEquals(List.of("p_dequantized", "w2_dequantized"), conv2.inputs());
+    assertEquals(List.of("d5", "d6"), conv2.inputs());
     assertEquals(List.of("y_float"), conv2.outputs(), "the graph output keeps its name on the final DQ");
-    assertEquals(DataType.INT8, g.initializer("w_quantized").orElseThrow().type());
-    assertEquals(DataType.INT32, g.initializer("b_quantized").orElseThrow().type());
+    assertEquals(DataType.INT8, g.initializer("w3").orElseThrow().type());
+    assertEquals(DataType.INT32, g.initializer("b4").orElseThrow().type());
     // B_scale = x_scale · W_scale: channel 0 max|W| = 2 → 2/127
-    assertEquals(0.1f * (2f / 127), g.initializer("b_scale").orElseThrow().toFloatArray()[0], 1e-9f);
+    assertEquals(0.1f * (2f / 127), g.initializer("s4").orElseThrow().toFloatArray()[0], 1e-9f);
     assertTrue(g.initializer("w").isEmpty() && g.initializer("b").isEmpty(), "float weights removed");
     assertEquals("int8", q.metadata().get("mobilize.quantization"));
     assertEquals("kl", q.metadata().get("mobilize.calibration"));
-    assertEquals(0, g.initializer("int8_zero_point").orElseThrow().toByteArray()[0]);
+    assertEquals(0, g.initializer("z").orElseThrow().toByteArray()[0]);
   }
 
   @Test
@@ -94,23 +95,46 @@ class InsertQdqTest {
       if (n.opType().equals("DequantizeLinear") && constant) {
         assertEquals(2, n.inputs().size(), n.name() + ": a conv weight or bias needs no zero point (ONNX default 0)");
       } else if (n.opType().endsWith("QuantizeLinear")) {
-        assertEquals("int8_zero_point", n.input(2), n.name() + " reads the shared zero point");
+        assertEquals("z", n.input(2), n.name() + " reads the shared zero point");
       }
     }
-    assertEquals(List.of("int8_zero_point"), g.initializers().keySet().stream().filter(k -> k.contains("zero_point"))
-        .toList());
+    assertEquals(List.of("z"), g.initializers().keySet().stream().filter(k -> k.startsWith("z")).toList());
     assertEquals(Set.of("c", "r", "p", "y_float"), g.valueInfo().keySet(),
         "value_info only for the float values");
   }
 
   @Test
-  void sharedZeroPointAvoidsAnExistingName() {
+  void addedNamesAvoidTheModelsOwn() {
     Model m = model();
-    Graph g0 = m.graph().toBuilder().initializer("int8_zero_point", Tensor.scalar(3f)).build();
+    // the model already has a value z, an initializer s1 and a node named d2: zero point z_2, groups 1 and 2 skipped
+    Graph g0 = m.graph().toBuilder().initializer("z", Tensor.scalar(3f)).initializer("s1", Tensor.scalar(4f))
+        .node(Node.builder("Relu").name("d2").inputs("m").outputs("m2").build()).build();
     Model q = InsertQdq.apply(m.withGraph(g0), QuantTargets.find(g0), Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f,
         "y", 0.2f), "kl");
-    assertEquals(3f, q.graph().initializer("int8_zero_point").orElseThrow().toFloatArray()[0]);
-    assertEquals(DataType.INT8, q.graph().initializer("int8_zero_point_2").orElseThrow().type());
+    Graph g = q.graph();
+    assertEquals(3f, g.initializer("z").orElseThrow().toFloatArray()[0]);
+    assertEquals(4f, g.initializer("s1").orElseThrow().toFloatArray()[0]);
+    assertEquals(DataType.INT8, g.initializer("z_2").orElseThrow().type());
+    Node conv1 = g.nodes().stream().filter(n -> n.name().equals("conv1")).findFirst().orElseThrow();
+    assertEquals(List.of("d3", "d4", "d5"), conv1.inputs());
+    assertEquals(1, g.nodes().stream().filter(n -> n.name().equals("d2")).count());
+  }
+
+  @Test
+  void pairsWithTheSameScaleShareOneInitializerAndPerLayerLookupFindsThem() {
+    Model m = model();
+    Model q = InsertQdq.apply(m, QuantTargets.find(m.graph()), Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f, "y", 0.1f),
+        "kl");
+    Graph g = q.graph();
+    List<Node> quantize = g.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).toList();
+    assertEquals(List.of("s1", "s5", "s1"), quantize.stream().map(n -> n.input(1)).toList(), "x and y share 0.1");
+    assertEquals(0.1f, g.initializer("s1").orElseThrow().toFloatArray()[0]);
+    assertEquals(0.05f, g.initializer("s5").orElseThrow().toFloatArray()[0]);
+    assertTrue(g.initializer("s7").isEmpty(), "no second 0.1");
+    assertEquals("d1", InsertQdq.dequantizedIn(g, "x"));
+    assertEquals("d5", InsertQdq.dequantizedIn(g, "p"));
+    assertEquals("y", InsertQdq.dequantizedIn(g, "y_float"), "a graph output's pair writes the output");
+    assertEquals("r", InsertQdq.dequantizedIn(g, "r"), "no pair: the value itself");
   }
 
   @Test
@@ -138,14 +162,15 @@ class InsertQdqTest {
     assertEquals(0.04f, scales.get("p"), "MaxPool keeps its input's scale");
     Model q = InsertQdq.apply(m, t, values, scales, Map.of(), "kl");
     String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
-    assertEquals("x_QuantizeLinear:QuantizeLinear x_DequantizeLinear:DequantizeLinear"
-        + " w_DequantizeLinear:DequantizeLinear b_DequantizeLinear:DequantizeLinear conv1:Conv relu1:Relu"
-        + " r_QuantizeLinear:QuantizeLinear r_DequantizeLinear:DequantizeLinear pool:MaxPool"
-        + " p_QuantizeLinear:QuantizeLinear p_DequantizeLinear:DequantizeLinear w2_DequantizeLinear:DequantizeLinear"
-        + " conv2:Conv y_QuantizeLinear:QuantizeLinear y_DequantizeLinear:DequantizeLinear mm:MatMul", ops);
+    assertEquals("q1:QuantizeLinear d1:DequantizeLinear d3:DequantizeLinear d4:DequantizeLinear conv1:Conv"
+        + " relu1:Relu q5:QuantizeLinear d5:DequantizeLinear pool:MaxPool q6:QuantizeLinear d6:DequantizeLinear"
+        + " d7:DequantizeLinear conv2:Conv q8:QuantizeLinear y:DequantizeLinear mm:MatMul", ops);
     Node pool = q.graph().nodes().stream().filter(n -> n.name().equals("pool")).findFirst().orElseThrow();
-    assertEquals(List.of("r_dequantized"), pool.inputs());
-    assertEquals(0.04f, q.graph().initializer("p_scale").orElseThrow().toFloatArray()[0]);
+    assertEquals(List.of("d5"), pool.inputs());
+    Node qp = q.graph().nodes().stream().filter(n -> n.name().equals("q6")).findFirst().orElseThrow();
+    Node qr = q.graph().nodes().stream().filter(n -> n.name().equals("q5")).findFirst().orElseThrow();
+    assertEquals(qr.input(1), qp.input(1), "MaxPool's output shares its input's scale initializer");
+    assertEquals(0.04f, q.graph().initializer(qp.input(1)).orElseThrow().toFloatArray()[0]);
   }
 
   @Test
