@@ -53,7 +53,7 @@ public class OnnxExporter implements ModelExporter {
     if (!problems.isEmpty()) {
       throw MobilizeException.ofProblems(problems.size() + " node(s) cannot be written as ONNX:", problems);
     }
-    ModelProto proto = IrToProto.model(model, PRODUCER, VERSION);
+    ModelProto proto = proto(model);
     long size = proto.getSerializedSize();
     if (size > MAX_BYTES) {
       throw new MobilizeException(ErrorCode.LIMIT_EXCEEDED,
@@ -66,6 +66,11 @@ public class OnnxExporter implements ModelExporter {
 
   /** The bytes of the .onnx file for a model (for tests and in-memory round trips). */
   static byte[] toBytes(Model model) {
-    return IrToProto.model(model, PRODUCER, VERSION).toByteArray();
+    return proto(model).toByteArray();
+  }
+
+  /** The file's form: bias scales of QDQ graphs as {@code Mul(x_scale, W_scale)} ({@link BiasScales}). */
+  private static ModelProto proto(Model model) {
+    return IrToProto.model(model.withGraph(BiasScales.compact(model.graph())), PRODUCER, VERSION);
   }
 }

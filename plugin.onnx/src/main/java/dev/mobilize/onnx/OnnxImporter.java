@@ -75,6 +75,7 @@ public class OnnxImporter implements ModelImporter {
       long started = System.nanoTime();
       ModelProto proto = parse(bytes);
       Model model = new ProtoToIr(new ExternalData(file)).model(proto);
+      model = model.withGraph(BiasScales.expand(model.graph()));
       long originalOpset = model.opset();
       model = InputShapes.apply(model, options.getShapes(INPUT_SHAPE));
       model = OpsetUpgrade.upgrade(model);
