@@ -39,8 +39,6 @@ final class InsertQdq {
   private final Map<String, Node> weightNodes = new LinkedHashMap<>();
   private final Map<String, Tensor> newInitializers = new LinkedHashMap<>();
   private final Map<String, ChannelQuantization.Weights> quantizedWeights = new HashMap<>();
-  /** Per float weight: the name of its per-channel scale. */
-  private final Map<String, String> weightScales = new HashMap<>();
   /** Per float bias: the int32 biases made of it so far (one per distinct input scale). */
   private final Map<String, List<QuantizedBias>> biases = new HashMap<>();
   /** Activation scale (its float bits) → the one initializer holding it. */
@@ -112,7 +110,6 @@ final class InsertQdq {
     }
     Map<Node, QuantTarget> byNode = new HashMap<>();
     targets.forEach(t -> byNode.put(t.node(), t));
-    // what every reader of a quantized value reads instead
     Set<String> outputsRenamed = new HashSet<>();
     for (String v : qv) {
       if (isGraphOutput(g, v)) {
@@ -217,7 +214,7 @@ final class InsertQdq {
         Node.builder("DequantizeLinear").name(dq).inputs(q, scale, zp).outputs(dq).build());
   }
 
-  /** The initializer holding activation scale {@code s}: one per distinct value, shared ({@code s<group>} when new). */
+  /** The initializer holding activation scale {@code s}: one per distinct value ({@code s<group>} when new). */
   private String scalarScale(float s, int group) {
     return scalarScales.computeIfAbsent(Float.floatToIntBits(s), k -> {
       String name = "s" + group;
@@ -239,7 +236,6 @@ final class InsertQdq {
       String dq = "d" + k;
       newInitializers.put(qn, q.values());
       newInitializers.put(sn, Tensor.ofFloats(new long[] {q.scales().length}, q.scales()));
-      weightScales.put(w, sn);
       List<String> inputs = new ArrayList<>(List.of(qn, sn));
       if (!t.node().opType().endsWith("Conv")) {
         // ONNX Runtime's QGemm fusion wants a zero point shaped like the per-channel scale
@@ -288,7 +284,8 @@ final class InsertQdq {
     int m = ws.length;
     Tensor values = ChannelQuantization.bias(Tensor.ofFloats(new long[] {m}, bias), xs, ws);
     float[] biasScales = ChannelQuantization.biasScales(xs, ws);
-    List<QuantizedBias> made = biases.computeIfAbsent(t.bias().isEmpty() ? t.weight() : t.bias(), k -> new ArrayList<>());
+    String key = t.bias().isEmpty() ? t.weight() : t.bias();
+    List<QuantizedBias> made = biases.computeIfAbsent(key, k -> new ArrayList<>());
     for (QuantizedBias b : made) {
       if (b.values().equals(values) && Arrays.equals(b.scales(), biasScales)) {
         return b.dequantized();
