@@ -136,7 +136,7 @@ class InsertQdqTest {
     Map<String, Float> scales = new HashMap<>(Map.of("x", 0.1f, "p", 0.05f, "r", 0.04f, "y", 0.2f));
     Int8Scope.shareScales(extra, scales);
     assertEquals(0.04f, scales.get("p"), "MaxPool keeps its input's scale");
-    Model q = InsertQdq.apply(m, t, values, scales, Map.of(), "kl");
+    Model q = InsertQdq.apply(m, t, values, scales, Set.of(), Map.of(), "kl");
     String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
     assertEquals("x_QuantizeLinear:QuantizeLinear x_DequantizeLinear:DequantizeLinear"
         + " w_DequantizeLinear:DequantizeLinear b_DequantizeLinear:DequantizeLinear conv1:Conv relu1:Relu"
