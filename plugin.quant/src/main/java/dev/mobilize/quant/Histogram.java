@@ -56,7 +56,7 @@ final class Histogram {
 
   /** True when some value was seen and none was negative (-0 counts as 0). */
   boolean nonNegative() {
-    return min >= 0f;
+    return min >= 0f && min != Float.POSITIVE_INFINITY;
   }
 
   long[] counts() {
