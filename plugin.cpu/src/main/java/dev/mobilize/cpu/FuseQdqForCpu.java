@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       sum have zero point 0.
  *   <li>A QuantizeLinear whose int8 result feeds only int8 kernels and DequantizeLinear nodes becomes
  *       {@code mobilize.QuantizeInt8}; a DequantizeLinear of an int8 kernel's result becomes
- *       {@code mobilize.DequantizeInt8} (a zero point other than 0 in their attribute {@code zero_point}). Int8 tensors between these nodes are held as bytes, so
+ *       {@code mobilize.DequantizeInt8} (a zero point other than 0 in their attribute {@code zero_point}).
+ *       Int8 tensors between these nodes are held as bytes, so
  *       consecutive int8 kernels pass them on without a float round trip.
  *   <li>DequantizeLinear nodes nobody reads any more are dropped.
  * </ol>

@@ -56,7 +56,7 @@ final class InsertQdq {
     this.unsignedZeroPoint = freshName(g, UNSIGNED_ZERO_POINT, Set.of(zeroPoint));
   }
 
-  /** {@code base}, or {@code base_2}, {@code base_3}, ... whichever no value of {@code g} (nor {@code taken}) is called. */
+  /** {@code base}, or {@code base_2}, {@code base_3}, ... whichever no value of {@code g} nor {@code taken} is. */
   private static String freshName(Graph g, String base, Set<String> taken) {
     Set<String> used = new HashSet<>(g.initializers().keySet());
     used.addAll(taken);

@@ -86,11 +86,6 @@ record Int8Scope(Set<String> ops, boolean allOutputs) {
     return v;
   }
 
-  /** Gives the output of each {@link #SAME_SCALE} node its input's scale, in graph order (so chains agree). */
-  static void shareScales(List<Node> nodes, Map<String, Float> scales) {
-    shareScales(nodes, scales, new HashSet<>());
-  }
-
   /**
    * Gives the output of each {@link #SAME_SCALE} node its input's scale and zero point (member of
    * {@code unsigned} or not), in graph order (so chains agree).

@@ -152,7 +152,7 @@ class InsertQdqTest {
     Set<String> values = scope.values(m.graph(), t, extra);
     assertEquals(Set.of("x", "r", "p", "y"), values);
     Map<String, Float> scales = new HashMap<>(Map.of("x", 0.1f, "p", 0.05f, "r", 0.04f, "y", 0.2f));
-    Int8Scope.shareScales(extra, scales);
+    Int8Scope.shareScales(extra, scales, new java.util.HashSet<>());
     assertEquals(0.04f, scales.get("p"), "MaxPool keeps its input's scale");
     Model q = InsertQdq.apply(m, t, values, scales, Set.of(), Map.of(), "kl");
     String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
