@@ -23,16 +23,18 @@ import java.util.Set;
  * biases behind DequantizeLinear. A graph output keeps its name: the float value is renamed
  * {@code <output>_float} and the final DequantizeLinear writes the output. Compact, since the file
  * is what the user ships: the biases' and convolution weights' DequantizeLinear have no zero point
- * (ONNX's default 0), every activation pair reads one shared int8 zero point, pairs with the same
- * scale read one scale initializer, the values and nodes the rewrite adds have short names
- * ({@link QdqNames}; the user's names stay) and no value_info (their types and shapes follow from
- * ONNX's rules).
+ * (ONNX's default 0), every activation pair reads one of two shared int8 zero points (0, or -128 for a
+ * never-negative tensor quantized asymmetrically), pairs with the same scale read one scale
+ * initializer, the values and nodes the rewrite adds have short names ({@link QdqNames}; the user's
+ * names stay) and no value_info (their types and shapes follow from ONNX's rules).
  */
 final class InsertQdq {
 
   static final String QUANTIZATION = "mobilize.quantization";
   static final String CALIBRATION = "mobilize.calibration";
   static final String ZERO_POINT = "z";
+  /** The shared zero point -128 of never-negative tensors quantized asymmetrically. */
+  static final String UNSIGNED_ZERO_POINT = "zu";
 
   private final Graph g;
   private final Map<String, Float> scales;
@@ -47,17 +49,22 @@ final class InsertQdq {
   private final Map<String, Integer> groups = new HashMap<>();
   private final Map<String, double[]> means;
   private final QdqNames names;
-  /** The one int8 zero point (0) every activation QuantizeLinear/DequantizeLinear reads. */
+  /** The int8 zero point 0 that every symmetric activation QuantizeLinear/DequantizeLinear reads. */
   private final String zeroPoint;
+  /** The int8 zero point -128 that the activations in {@link #unsigned} read. */
+  private final String unsignedZeroPoint;
+  private final Set<String> unsigned;
 
   private record QuantizedBias(Tensor values, float[] scales, String dequantized) {}
 
-  private InsertQdq(Graph g, Map<String, Float> scales, Map<String, double[]> means) {
+  private InsertQdq(Graph g, Map<String, Float> scales, Set<String> unsigned, Map<String, double[]> means) {
     this.g = g;
     this.scales = scales;
+    this.unsigned = unsigned;
     this.means = means;
     this.names = new QdqNames(g);
     this.zeroPoint = names.fresh(ZERO_POINT);
+    this.unsignedZeroPoint = names.fresh(UNSIGNED_ZERO_POINT);
   }
 
   /** The values that get a Q→DQ pair for these targets in the form without extensions. */
@@ -71,7 +78,7 @@ final class InsertQdq {
    * @param scales the activation scale of every value of {@link #quantizedValues}
    */
   static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, String method) {
-    return apply(model, targets, quantizedValues(model.graph(), targets), scales, Map.of(), method);
+    return apply(model, targets, quantizedValues(model.graph(), targets), scales, Set.of(), Map.of(), method);
   }
 
   /**
@@ -81,12 +88,13 @@ final class InsertQdq {
    *
    * @param values the values that get a Q→DQ pair ({@link Int8Scope#values})
    * @param scales the activation scale of every one of {@code values}
+   * @param unsigned those of {@code values} quantized from zero point -128 (never negative; scale T / 255)
    * @param means per-channel means of target inputs over the calibration data (missing: no correction)
    */
   static Model apply(Model model, List<QuantTarget> targets, Set<String> values, Map<String, Float> scales,
-      Map<String, double[]> means, String method) {
+      Set<String> unsigned, Map<String, double[]> means, String method) {
     Graph g = model.graph();
-    Graph quantized = new InsertQdq(g, scales, means).rewrite(targets, values);
+    Graph quantized = new InsertQdq(g, scales, unsigned, means).rewrite(targets, values);
     Map<String, String> meta = new LinkedHashMap<>(model.metadata());
     meta.put(QUANTIZATION, "int8");
     meta.put(CALIBRATION, method);
@@ -205,8 +213,9 @@ final class InsertQdq {
   private List<Node> pair(String value, String source) {
     int k = group(value);
     String scale = scalarScale(scales.get(value), k);
-    String zp = zeroPoint;
-    newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {0}));
+    boolean low = unsigned.contains(value);
+    String zp = low ? unsignedZeroPoint : zeroPoint;
+    newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {low ? (byte) -128 : 0}));
     String q = "q" + k;
     String dq = dequantized(value);
     return List.of(

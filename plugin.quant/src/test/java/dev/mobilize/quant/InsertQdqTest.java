@@ -104,6 +104,25 @@ class InsertQdqTest {
   }
 
   @Test
+  void neverNegativeValuesReadTheSharedZeroPointMinus128() {
+    Model m = model();
+    List<QuantTarget> t = QuantTargets.find(m.graph());
+    Map<String, Float> scales = Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f, "y", 0.2f);
+    Model q = InsertQdq.apply(m, t, InsertQdq.quantizedValues(m.graph(), t), scales, Set.of("p"), Map.of(), "kl");
+    Graph g = q.graph();
+    for (Node n : g.nodes()) {
+      if (n.opType().endsWith("QuantizeLinear") && g.initializer(n.input(0)).isEmpty()) {
+        // p's pair is group 5 (q5, d5)
+        assertEquals(n.name().equals("q5") || n.name().equals("d5") ? "zu" : "z", n.input(2), n.name());
+      }
+    }
+    assertEquals(-128, g.initializer("zu").orElseThrow().toByteArray()[0]);
+    assertEquals(DataType.INT8, g.initializer("zu").orElseThrow().type());
+    // the bias scale is x_scale · W_scale whatever the zero points: conv2 has no bias, conv1 reads x (symmetric)
+    assertEquals(0.1f * (2f / 127), g.initializer("s4").orElseThrow().toFloatArray()[0], 1e-9f);
+  }
+
+  @Test
   void addedNamesAvoidTheModelsOwn() {
     Model m = model();
     // the model already has a value z, an initializer s1 and a node named d2: zero point z_2, groups 1 and 2 skipped
@@ -158,9 +177,9 @@ class InsertQdqTest {
     Set<String> values = scope.values(m.graph(), t, extra);
     assertEquals(Set.of("x", "r", "p", "y"), values);
     Map<String, Float> scales = new HashMap<>(Map.of("x", 0.1f, "p", 0.05f, "r", 0.04f, "y", 0.2f));
-    Int8Scope.shareScales(extra, scales);
+    Int8Scope.shareScales(extra, scales, new java.util.HashSet<>());
     assertEquals(0.04f, scales.get("p"), "MaxPool keeps its input's scale");
-    Model q = InsertQdq.apply(m, t, values, scales, Map.of(), "kl");
+    Model q = InsertQdq.apply(m, t, values, scales, Set.of(), Map.of(), "kl");
     String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
     assertEquals("q1:QuantizeLinear d1:DequantizeLinear d3:DequantizeLinear d4:DequantizeLinear conv1:Conv"
         + " relu1:Relu q5:QuantizeLinear d5:DequantizeLinear pool:MaxPool q6:QuantizeLinear d6:DequantizeLinear"
