@@ -9,7 +9,8 @@ import dev.mobilize.ir.Node;
  * {@code int32 acc = B_q[c] + sum x_q * W_q}, then {@link Requantize} to int8 with
  * {@code x_scale * W_scale[c] / y_scale}. With a residual ({@code ..., y_scale, r_q, r_scale}) the
  * result is {@code Q(y + DQ(r_q))} instead ({@link ExactFloatInt8Conv#runResidual}). When the sums fit float32 exactly (nearly always) they are
- * computed on the float kernels ({@link ExactFloatInt8Conv}); otherwise depthwise convolutions run on
+ * computed on the float kernels ({@link ExactFloatInt8Conv}; depthwise ones chunk by chunk in
+ * {@link Int8DepthwiseOnFloats}, 1x1 ones with int8 packing and epilogue in {@link Int8PointwiseOnFloats}); otherwise depthwise convolutions run on
  * {@link Int8Depthwise}, the others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns
  * (1x1 convolutions with unit stride read the input directly). Weights are packed once, when the
  * node is prepared.
@@ -42,10 +43,15 @@ final class Int8Conv implements Kernel {
     if (residual && (onFloats == null || rScale == null)) {
       throw new IllegalStateException(node.describe() + ": a residual needs weights on the exact float path and a constant scale");
     }
+    Int8DepthwiseOnFloats dwFloats = depthwise && !residual ? Int8DepthwiseOnFloats.ifExact(wb, m, kh, kw, bias, rq, 0)
+        : null;
+    Int8PointwiseOnFloats pwFloats = kh == 1 && kw == 1 && group == 1 && onFloats != null
+        ? Int8PointwiseOnFloats.ifExact(wb, m, k, bias, rq, 0) : null;
     Int8Depthwise dw = depthwise && onFloats == null ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
     int[] wp = depthwise || onFloats != null ? null : Int8Gemm.packA(wb, 0, m, k);
     short[][] packed = new short[1][];
     int[][][] planes = new int[1][][];
+    float[][][][] dwScratch = new float[1][][][];
     return (in, ex) -> {
       NdArray x = in[0];
       if (x.rank() != 4 || x.dim(1) != cg * group) {
@@ -64,10 +70,25 @@ final class Int8Conv implements Kernel {
       byte[] out = ex.bytes(n * m * cols);
       boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
           && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
+      if (pwFloats != null && direct && (!residual || java.util.Arrays.equals(in[6].shape, new int[] {n, m, oh, ow}))) {
+        if (dwScratch[0] == null) {
+          dwScratch[0] = new float[ex.parallel.threads()][][];
+        }
+        pwFloats.run(xb, n, cols, out, residual ? Int8Tensors.bytes(in[6]) : null, residual ? rScale.f[0] : 0f,
+            yScale.f[0], ex.parallel, dwScratch[0]);
+        return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
+      }
       if (residual) {
         ex.release(out);
         return new NdArray[] {onFloats.runResidual(node, xb, n, cg, h, wd, kh, kw, win, direct, in[6], rScale.f[0],
             yScale.f[0], ex)};
+      }
+      if (dwFloats != null) {
+        if (dwScratch[0] == null) {
+          dwScratch[0] = new float[ex.parallel.threads()][][];
+        }
+        dwFloats.run(xb, n, h, wd, win, out, ex.parallel, dwScratch[0]);
+        return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
       }
       if (onFloats != null) {
         onFloats.run(xb, n, cg, h, wd, kh, kw, win, direct, out, ex);
