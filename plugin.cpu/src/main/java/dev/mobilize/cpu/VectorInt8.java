@@ -247,6 +247,35 @@ final class VectorInt8 {
     }
   }
 
+  /**
+   * QuantizeLinear to int8 with zero point 0: {@code o[i] = saturate(rint(f[i] / scale))} for {@code i}
+   * in {@code [from, to)}, the float32 division as the reference computes it. Clamping to the integers
+   * -128, 127 before rounding equals clamping after it; a vector with a NaN goes the scalar way
+   * (where NaN becomes 0).
+   */
+  static void quantize(float[] f, float scale, byte[] o, int from, int to) {
+    FloatVector s = FloatVector.broadcast(F, scale);
+    FloatVector lo = FloatVector.broadcast(F, -128f);
+    FloatVector hi = FloatVector.broadcast(F, 127f);
+    FloatVector magic = FloatVector.broadcast(F, MAGIC);
+    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+    int i = from;
+    for (; i + L <= to; i += L) {
+      FloatVector v = FloatVector.fromArray(F, f, i).div(s);
+      if (v.test(VectorOperators.IS_NAN).anyTrue()) {
+        for (int j = i; j < i + L; j++) {
+          o[j] = (byte) Math.max(-128, Math.min(127, Math.rint(f[j] / scale)));
+        }
+        continue;
+      }
+      v.max(lo).min(hi).add(magic).reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0)
+          .reinterpretAsBytes().intoArray(o, i);
+    }
+    for (; i < to; i++) {
+      o[i] = (byte) Math.max(-128, Math.min(127, Math.rint(f[i] / scale)));
+    }
+  }
+
   /** {@code f[i] = x[i]} for {@code i} in {@code [from, to)}. (JDK 17 does not vectorize the plain loop.) */
   static void widen(byte[] x, float[] f, int from, int to) {
     int i = from;
