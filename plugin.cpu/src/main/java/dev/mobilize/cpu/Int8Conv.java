@@ -10,7 +10,7 @@ import dev.mobilize.ir.Node;
  * {@code x_scale * W_scale[c] / y_scale}. With a residual ({@code ..., y_scale, r_q, r_scale}) the
  * result is {@code Q(y + DQ(r_q))} instead ({@link ExactFloatInt8Conv#runResidual}). When the sums fit float32 exactly (nearly always) they are
  * computed on the float kernels ({@link ExactFloatInt8Conv}; depthwise ones chunk by chunk in
- * {@link Int8DepthwiseOnFloats}, 1x1 ones with int8 packing and epilogue in {@link Int8PointwiseOnFloats}); otherwise depthwise convolutions run on
+ * {@link Int8DepthwiseOnFloats}, the others with one group, on int8 columns, with int8 packing and epilogue in {@link Int8GemmOnFloats}); otherwise depthwise convolutions run on
  * {@link Int8Depthwise}, the others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns
  * (1x1 convolutions with unit stride read the input directly). Weights are packed once, when the
  * node is prepared.
@@ -45,8 +45,8 @@ final class Int8Conv implements Kernel {
     }
     Int8DepthwiseOnFloats dwFloats = depthwise && !residual ? Int8DepthwiseOnFloats.ifExact(wb, m, kh, kw, bias, rq, 0)
         : null;
-    Int8PointwiseOnFloats pwFloats = kh == 1 && kw == 1 && group == 1 && onFloats != null
-        ? Int8PointwiseOnFloats.ifExact(wb, m, k, bias, rq, 0) : null;
+    Int8GemmOnFloats gemmFloats = group == 1 && onFloats != null ? Int8GemmOnFloats.ifExact(wb, m, k, bias, rq, 0)
+        : null;
     Int8Depthwise dw = depthwise && onFloats == null ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
     int[] wp = depthwise || onFloats != null ? null : Int8Gemm.packA(wb, 0, m, k);
     short[][] packed = new short[1][];
@@ -70,12 +70,19 @@ final class Int8Conv implements Kernel {
       byte[] out = ex.bytes(n * m * cols);
       boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
           && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
-      if (pwFloats != null && direct && (!residual || java.util.Arrays.equals(in[6].shape, new int[] {n, m, oh, ow}))) {
+      if (gemmFloats != null && (!residual || java.util.Arrays.equals(in[6].shape, new int[] {n, m, oh, ow}))) {
         if (dwScratch[0] == null) {
           dwScratch[0] = new float[ex.parallel.threads()][][];
         }
-        pwFloats.run(xb, n, cols, out, residual ? Int8Tensors.bytes(in[6]) : null, residual ? rScale.f[0] : 0f,
+        byte[] cols8 = direct ? xb : ex.bytes(n * k * cols);
+        for (int i = 0; i < n && !direct; i++) {
+          Int8GemmOnFloats.im2col(xb, i, cg, h, wd, kh, kw, win, 0, cols8, ex.parallel);
+        }
+        gemmFloats.run(cols8, n, cols, out, residual ? Int8Tensors.bytes(in[6]) : null, residual ? rScale.f[0] : 0f,
             yScale.f[0], ex.parallel, dwScratch[0]);
+        if (!direct) {
+          ex.release(cols8);
+        }
         return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
       }
       if (residual) {

@@ -95,6 +95,9 @@ public final class Int8LayerBenchmark {
     boolean depthwise = l.group() == l.c();
     boolean pointwise = l.k() == 1 && l.stride() == 1;
     ExactFloatInt8Conv old = ExactFloatInt8Conv.ifExact(w, l.m(), l.group(), kk, depthwise, bias, rq);
+    Int8GemmOnFloats gemm = depthwise ? null : Int8GemmOnFloats.ifExact(w, l.m(), kk, bias, rq, 0);
+    byte[] col8 = pointwise || depthwise ? null : new byte[kk * size];
+    float[][][] gemmScratch = new float[ex.parallel.threads()][][];
     Int8DepthwiseOnFloats dw = depthwise ? Int8DepthwiseOnFloats.ifExact(w, l.m(), l.k(), l.k(), bias, rq, 0) : null;
     float[][][] dwScratch = new float[ex.parallel.threads()][][];
     float[][] packed = {Sgemm.pack(wf, 0, l.m(), kk, kk)};
@@ -116,6 +119,11 @@ public final class Int8LayerBenchmark {
     Consumer<Void> now = v -> {
       if (dw != null) {
         dw.run(x, 1, l.hw(), l.hw(), win, out, ex.parallel, dwScratch);
+      } else if (gemm != null) {
+        if (!pointwise) {
+          Int8GemmOnFloats.im2col(x, 0, l.c(), l.hw(), l.hw(), l.k(), l.k(), win, 0, col8, ex.parallel);
+        }
+        gemm.run(pointwise ? x : col8, 1, size, out, null, 0f, 0.5f, ex.parallel, gemmScratch);
       } else {
         old.run(x, 1, cg, l.hw(), l.hw(), l.k(), l.k(), win, pointwise, out, ex);
       }

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link Int8DepthwiseOnFloats} and {@link Int8PointwiseOnFloats} against the integer definition with
+ * {@link Int8DepthwiseOnFloats} and {@link Int8GemmOnFloats} (on the input and on int8 columns) against the integer definition with
  * an input zero point: {@code acc = B_q[c] + sum (x_q - zp) * W_q}, padding read as {@code zp} (so
  * it adds nothing), then {@link Requantize#apply}; the residual form as {@link ExactFloatInt8Conv}
  * defines it. Zero points 0, -128 (non-negative tensors) and 37.
@@ -83,7 +83,7 @@ class Int8OnFloatsTest {
     bias[1] = -(1 << 25);
     Requantize rq = requantize(m, k, residual ? Activation.NONE : Activation.of(Node.builder("Conv")
         .attributes(Attributes.builder().set("activation", "Clip").floats("activation_params", 0f, 3f).build()).build()));
-    Int8PointwiseOnFloats kernel = Int8PointwiseOnFloats.ifExact(wq, m, k, bias, rq, zp);
+    Int8GemmOnFloats kernel = Int8GemmOnFloats.ifExact(wq, m, k, bias, rq, zp);
     if (!Sgemm.VECTOR || !Int8Gemm.VECTOR) {
       assertNull(kernel, "needs the Vector API");
       return;
@@ -118,6 +118,60 @@ class Int8OnFloatsTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}x{0} stride {1} pad {2}, {3} -> {4} channels, zero point {5}, via int8 columns")
+  @CsvSource({
+      "3, 2, 1, 3, 16, -128",
+      "3, 1, 1, 8, 12, 37",
+      "3, 2, 1, 3, 32, 0"})
+  void convolutionOnColumnsMatchesIntegerDefinition(int k, int stride, int pad, int c, int m, int zp) {
+    Random r = new Random(k + stride * 3 + c * 5 + m + zp);
+    int h = 17;
+    int w = 15;
+    int kk = c * k * k;
+    byte[] wq = randomBytes(r, m * kk, 127);
+    int[] bias = randomInts(r, m, 4000);
+    Requantize rq = requantize(m, kk, Activation.NONE);
+    Int8GemmOnFloats kernel = Int8GemmOnFloats.ifExact(wq, m, kk, bias, rq, zp);
+    if (!Sgemm.VECTOR || !Int8Gemm.VECTOR) {
+      assertNull(kernel, "needs the Vector API");
+      return;
+    }
+    int n = 2;
+    byte[] x = randomBytes(r, n * c * h * w, 128);
+    ConvGeometry.Window win = window(k, stride, pad, h, w, 1);
+    int oh = win.out[0];
+    int ow = win.out[1];
+    byte[] col = new byte[n * kk * oh * ow];
+    byte[] out = new byte[n * m * oh * ow];
+    try (Parallel par = new Parallel(2)) {
+      for (int img = 0; img < n; img++) {
+        Int8GemmOnFloats.im2col(x, img, c, h, w, k, k, win, zp, col, par);
+      }
+      kernel.run(col, n, oh * ow, out, null, 0f, rq.yScale, par, new float[2][][]);
+    }
+    for (int img = 0; img < n; img++) {
+      for (int oc = 0; oc < m; oc++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int acc = bias[oc];
+            for (int ic = 0; ic < c; ic++) {
+              for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                  int iy = oy * stride - pad + ky;
+                  int ix = ox * stride - pad + kx;
+                  int v = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[((img * c + ic) * h + iy) * w + ix] : zp;
+                  acc += (v - zp) * wq[((oc * c + ic) * k + ky) * k + kx];
+                }
+              }
+            }
+            int o = ((img * m + oc) * oh + oy) * ow + ox;
+            assertEquals(rq.apply(acc, oc), out[o], "image " + img + " channel " + oc + " at " + oy + "," + ox);
+          }
+        }
+      }
+    }
+  }
+
   /** The exact range depends on the zero point: |x - zp| reaches 255 for zp = -128, 128 for 0. */
   @Test
   void exactRangeFollowsTheZeroPoint() {
@@ -127,10 +181,10 @@ class Int8OnFloatsTest {
     Requantize rq = requantize(9, k, Activation.NONE);
     assertEquals(128, Int8DepthwiseOnFloats.reach(0));
     assertEquals(255, Int8DepthwiseOnFloats.reach(-128));
-    assertNull(Int8PointwiseOnFloats.ifExact(w, 9, k, null, rq, -128));
+    assertNull(Int8GemmOnFloats.ifExact(w, 9, k, null, rq, -128));
     assertNull(Int8DepthwiseOnFloats.ifExact(w, 9, 1, k, null, rq, -128));
     assertNotNull(Int8DepthwiseOnFloats.ifExact(w, 9, 1, k, null, rq, 0));
-    assertEquals(Sgemm.VECTOR && Int8Gemm.VECTOR, Int8PointwiseOnFloats.ifExact(w, 9, k, null, rq, 0) != null);
+    assertEquals(Sgemm.VECTOR && Int8Gemm.VECTOR, Int8GemmOnFloats.ifExact(w, 9, k, null, rq, 0) != null);
   }
 
   private static Requantize requantize(int m, int taps, Activation act) {

@@ -1,8 +1,10 @@
 package dev.mobilize.cpu;
 
 /**
- * An int8 1x1 convolution (unit stride, no padding, one group) computed exactly on the float GEMM
- * micro-kernel ({@link VectorSgemm#block}), with the int8 tensors read and written directly: each
+ * An int8 convolution with one group as a product of its weights ({@code m x k}) and int8 columns
+ * ({@code k x cols}: the input itself for a 1x1 window with unit stride and no padding, else the
+ * byte matrix of {@link #im2col}), computed exactly on the float GEMM micro-kernel
+ * ({@link VectorSgemm#block}), with the int8 tensors read and written directly: each
  * block of columns is packed from the int8 input ({@code x - zeroPoint}, widened while packing) and
  * each slab of rows is requantized from a small float tile to int8 as soon as it is computed. So the
  * activations cross memory as bytes only, instead of the whole-tensor float passes of
@@ -14,7 +16,7 @@ package dev.mobilize.cpu;
  * {@code reach * sum_k |W[c][k]| <= 2^24} every partial sum is an integer a float holds. Needs the
  * Vector API kernels ({@link #ifExact} returns null without them).
  */
-final class Int8PointwiseOnFloats {
+final class Int8GemmOnFloats {
 
   /** Floats of packed B per column block, as {@link Sgemm}: well inside L2. */
   private static final int BLOCK_FLOATS = 64 * 1024;
@@ -32,7 +34,7 @@ final class Int8PointwiseOnFloats {
   private final Requantize rq;
   private final int zeroPoint;
 
-  private Int8PointwiseOnFloats(byte[] w, int m, int k, int[] bias, Requantize rq, int zeroPoint, long reach) {
+  private Int8GemmOnFloats(byte[] w, int m, int k, int[] bias, Requantize rq, int zeroPoint, long reach) {
     this.m = m;
     this.k = k;
     float[] wf = new float[w.length];
@@ -55,7 +57,7 @@ final class Int8PointwiseOnFloats {
    * some row's sums could leave float's exact range, when {@code m} is below one panel of rows, or
    * without the Vector API.
    */
-  static Int8PointwiseOnFloats ifExact(byte[] w, int m, int k, int[] bias, Requantize rq, int zeroPoint) {
+  static Int8GemmOnFloats ifExact(byte[] w, int m, int k, int[] bias, Requantize rq, int zeroPoint) {
     if (!Sgemm.VECTOR || !Int8Gemm.VECTOR || m < Sgemm.MR || VectorSgemm.L != Int8Gemm.LANES) {
       return null;
     }
@@ -65,7 +67,7 @@ final class Int8PointwiseOnFloats {
         return null;
       }
     }
-    return new Int8PointwiseOnFloats(w, m, k, bias, rq, zeroPoint, reach);
+    return new Int8GemmOnFloats(w, m, k, bias, rq, zeroPoint, reach);
   }
 
   private static long absSum(byte[] w, int c, int k) {
@@ -121,6 +123,52 @@ final class Int8PointwiseOnFloats {
           int ch = r0 + i;
           int o = (img * m + ch) * cols + j0;
           epilogue(tile, i * width, ch, width, out, o, r, rScale, yScale);
+        }
+      }
+    });
+  }
+
+  /**
+   * The columns of image {@code img} ({@code k = (ci * kh + ky) * kw + kx} by output position) as
+   * bytes at {@code col[img * k * cols ..]}; positions in the padding get {@code zeroPoint}, the
+   * quantized zero, as ONNX pads the quantized input.
+   */
+  static void im2col(byte[] x, int img, int cg, int h, int w, int kh, int kw, ConvGeometry.Window win,
+      int zeroPoint, byte[] col, Parallel par) {
+    int oh = win.out[0];
+    int ow = win.out[1];
+    int sw = win.stride[1];
+    int k = cg * kh * kw;
+    int colOff = img * k * oh * ow;
+    int xOff = img * cg * h * w;
+    byte pad = (byte) zeroPoint;
+    par.forRange(k, 8, (r0, r1) -> {
+      for (int row = r0; row < r1; row++) {
+        int kx = row % kw;
+        int ky = row / kw % kh;
+        int ci = row / (kh * kw);
+        int co = colOff + row * oh * ow;
+        int xo = xOff + ci * h * w;
+        int shift = kx * win.dilation[1] - win.padBegin[1];
+        int lo = Math.min(ow, Math.max(0, Conv.ceilDiv(-shift, sw)));
+        int hi = Math.max(lo, Math.min(ow, Conv.ceilDiv(w - shift, sw)));
+        for (int oy = 0; oy < oh; oy++) {
+          int iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
+          int o = co + oy * ow;
+          if (iy < 0 || iy >= h) {
+            java.util.Arrays.fill(col, o, o + ow, pad);
+            continue;
+          }
+          java.util.Arrays.fill(col, o, o + lo, pad);
+          int base = xo + iy * w + shift;
+          if (sw == 1) {
+            System.arraycopy(x, base + lo, col, o + lo, hi - lo);
+          } else {
+            for (int ox = lo; ox < hi; ox++) {
+              col[o + ox] = x[base + ox * sw];
+            }
+          }
+          java.util.Arrays.fill(col, o + hi, o + ow, pad);
         }
       }
     });
