@@ -51,7 +51,7 @@ final class Int8Conv implements Kernel {
     int[] wp = depthwise || onFloats != null ? null : Int8Gemm.packA(wb, 0, m, k);
     short[][] packed = new short[1][];
     int[][][] planes = new int[1][][];
-    float[][][][] dwScratch = new float[1][][][];
+    float[][][][] scratch = new float[1][][][];
     return (in, ex) -> {
       NdArray x = in[0];
       if (x.rank() != 4 || x.dim(1) != cg * group) {
@@ -71,15 +71,15 @@ final class Int8Conv implements Kernel {
       boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
           && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
       if (gemmFloats != null && (!residual || java.util.Arrays.equals(in[6].shape, new int[] {n, m, oh, ow}))) {
-        if (dwScratch[0] == null) {
-          dwScratch[0] = new float[ex.parallel.threads()][][];
+        if (scratch[0] == null) {
+          scratch[0] = new float[ex.parallel.threads()][][];
         }
         byte[] cols8 = direct ? xb : ex.bytes(n * k * cols);
         for (int i = 0; i < n && !direct; i++) {
           Int8GemmOnFloats.im2col(xb, i, cg, h, wd, kh, kw, win, 0, cols8, ex.parallel);
         }
         gemmFloats.run(cols8, n, cols, out, residual ? Int8Tensors.bytes(in[6]) : null, residual ? rScale.f[0] : 0f,
-            yScale.f[0], ex.parallel, dwScratch[0]);
+            yScale.f[0], ex.parallel, scratch[0]);
         if (!direct) {
           ex.release(cols8);
         }
@@ -91,10 +91,10 @@ final class Int8Conv implements Kernel {
             yScale.f[0], ex)};
       }
       if (dwFloats != null) {
-        if (dwScratch[0] == null) {
-          dwScratch[0] = new float[ex.parallel.threads()][][];
+        if (scratch[0] == null) {
+          scratch[0] = new float[ex.parallel.threads()][][];
         }
-        dwFloats.run(xb, n, h, wd, win, out, ex.parallel, dwScratch[0]);
+        dwFloats.run(xb, n, h, wd, win, out, ex.parallel, scratch[0]);
         return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
       }
       if (onFloats != null) {
