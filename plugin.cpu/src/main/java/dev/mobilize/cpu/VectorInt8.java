@@ -146,7 +146,7 @@ final class VectorInt8 {
     // clamping to the integers lo, hi before rounding equals clamping after it; MAGIC then rounds
     v = v.max(FloatVector.broadcast(F, (float) rq.lo)).min(FloatVector.broadcast(F, (float) rq.hi))
         .add(FloatVector.broadcast(F, MAGIC));
-    IntVector q = v.reinterpretAsInts().sub(IntVector.broadcast(I, MAGIC_BITS));
+    IntVector q = v.reinterpretAsInts().sub(IntVector.broadcast(I, MAGIC_BITS - rq.zero));
     q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
   }
 
@@ -164,7 +164,7 @@ final class VectorInt8 {
       FloatVector lo = FloatVector.broadcast(F, (float) rq.lo);
       FloatVector hi = FloatVector.broadcast(F, (float) rq.hi);
       FloatVector magic = FloatVector.broadcast(F, MAGIC);
-      IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+      IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - rq.zero); // rounds, then adds the zero point
       for (; i + L <= count; i += L) {
         // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
         FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(mult).max(lo).min(hi).add(magic);
@@ -248,23 +248,23 @@ final class VectorInt8 {
   }
 
   /**
-   * QuantizeLinear to int8 with zero point 0: {@code o[i] = saturate(rint(f[i] / scale))} for {@code i}
-   * in {@code [from, to)}, the float32 division as the reference computes it. Clamping to the integers
-   * -128, 127 before rounding equals clamping after it; a vector with a NaN goes the scalar way
-   * (where NaN becomes 0).
+   * QuantizeLinear to int8: {@code o[i] = saturate(rint(f[i] / scale) + zero)} for {@code i} in
+   * {@code [from, to)}, the float32 division as the reference computes it. Clamping to the integers
+   * {@code -128 - zero}, {@code 127 - zero} before rounding equals clamping after it; a vector with a
+   * NaN goes the scalar way (where NaN becomes 0).
    */
-  static void quantize(float[] f, float scale, byte[] o, int from, int to) {
+  static void quantize(float[] f, float scale, int zero, byte[] o, int from, int to) {
     FloatVector s = FloatVector.broadcast(F, scale);
-    FloatVector lo = FloatVector.broadcast(F, -128f);
-    FloatVector hi = FloatVector.broadcast(F, 127f);
+    FloatVector lo = FloatVector.broadcast(F, -128f - zero);
+    FloatVector hi = FloatVector.broadcast(F, 127f - zero);
     FloatVector magic = FloatVector.broadcast(F, MAGIC);
-    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - zero); // rounds, then adds the zero point
     int i = from;
     for (; i + L <= to; i += L) {
       FloatVector v = FloatVector.fromArray(F, f, i).div(s);
       if (v.test(VectorOperators.IS_NAN).anyTrue()) {
         for (int j = i; j < i + L; j++) {
-          o[j] = (byte) Math.max(-128, Math.min(127, Math.rint(f[j] / scale)));
+          o[j] = (byte) Math.max(-128, Math.min(127, Math.rint(f[j] / scale) + zero));
         }
         continue;
       }
@@ -272,7 +272,7 @@ final class VectorInt8 {
           .reinterpretAsBytes().intoArray(o, i);
     }
     for (; i < to; i++) {
-      o[i] = (byte) Math.max(-128, Math.min(127, Math.rint(f[i] / scale)));
+      o[i] = (byte) Math.max(-128, Math.min(127, Math.rint(f[i] / scale) + zero));
     }
   }
 

@@ -94,7 +94,7 @@ public final class Int8LayerBenchmark {
     int size = oh * win.out[1];
     boolean depthwise = l.group() == l.c();
     boolean pointwise = l.k() == 1 && l.stride() == 1;
-    ExactFloatInt8Conv old = ExactFloatInt8Conv.ifExact(w, l.m(), l.group(), kk, depthwise, bias, rq);
+    ExactFloatInt8Conv old = ExactFloatInt8Conv.ifExact(w, l.m(), l.group(), kk, depthwise, bias, rq, 0);
     Int8GemmOnFloats gemm = depthwise ? null : Int8GemmOnFloats.ifExact(w, l.m(), kk, bias, rq, 0);
     byte[] col8 = pointwise || depthwise ? null : new byte[kk * size];
     float[][][] gemmScratch = new float[ex.parallel.threads()][][];

@@ -13,17 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code mobilize.QuantizeInt8} against QuantizeLinear's definition, {@code saturate(rint(x / scale))}
- * with a float32 division: ties (half to even), values past the int8 range, signed zeros, NaN and
+ * {@code + zero_point} with a float32 division, zero points 0, -128 and 5: ties (half to even), values past the int8 range, signed zeros, NaN and
  * infinities, on a tensor long enough for the vector loop and its tail.
  */
 class QuantizeInt8Test {
 
-  @Test
-  void matchesQuantizeLinear() {
+  @ParameterizedTest(name = "zero point {0}")
+  @ValueSource(ints = {0, -128, 5})
+  void matchesQuantizeLinear(int zero) {
     float scale = 0.037f;
     int n = 40_003;
     float[] x = new float[n];
@@ -40,7 +42,7 @@ class QuantizeInt8Test {
         2.5f * scale, 3.5f * scale, -2.5f * scale, 127.5f * scale, -128.5f * scale};
     System.arraycopy(special, 0, x, 1000, special.length);
     Node node = Node.builder("QuantizeInt8").domain(Node.MOBILIZE_DOMAIN).name("q").inputs("x", "s").outputs("y")
-        .build();
+        .attributes(dev.mobilize.ir.Attributes.builder().set("zero_point", (long) zero).build()).build();
     Graph g = Graph.builder("q").input(new ValueInfo("x", DataType.FLOAT, Shape.of(n)))
         .initializer("s", Tensor.scalar(scale)).nodes(List.of(node))
         .output(new ValueInfo("y", DataType.INT8, Shape.UNKNOWN)).build();
@@ -52,7 +54,7 @@ class QuantizeInt8Test {
       y = p.run(new NdArray[] {NdArray.ofFloats(new int[] {n}, x)}, null, new Exec(par))[0].b;
     }
     for (int i = 0; i < n; i++) {
-      int expected = (int) Math.max(-128, Math.min(127, Math.rint(x[i] / scale)));
+      int expected = (int) Math.max(-128, Math.min(127, Math.rint(x[i] / scale) + zero));
       assertEquals(expected, y[i], "x = " + x[i] + " at " + i);
     }
   }
