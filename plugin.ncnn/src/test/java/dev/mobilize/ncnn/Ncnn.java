@@ -7,7 +7,10 @@ import dev.mobilize.service.Options;
 import dev.mobilize.service.PreparedModel;
 import java.util.Map;
 
-/** Test wiring: the exporter and importer with the real inspector and CPU executor (test data: dev.mobilize.testing.ReferenceData). */
+/**
+ * Test wiring: the exporter and importer with the real inspector and CPU executor (test data:
+ * dev.mobilize.testing.ReferenceData).
+ */
 final class Ncnn {
 
   private Ncnn() {}

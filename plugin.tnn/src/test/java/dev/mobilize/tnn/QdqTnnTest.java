@@ -152,7 +152,8 @@ class QdqTnnTest {
     Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {1, 2, 9, 9}, x));
     Tensor expected = Tnn.run(chain, in).get("y");
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
-    assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6, "relative max error " + ReferenceData.relativeError(actual, expected));
+    assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6,
+        "relative max error " + ReferenceData.relativeError(actual, expected));
     dump("qdq_chain", files, in, expected);
   }
 
@@ -181,7 +182,8 @@ class QdqTnnTest {
     Map<String, Tensor> in = input();
     Tensor expected = Tnn.run(qdq, in).get("y");
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
-    assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6, "relative max error " + ReferenceData.relativeError(actual, expected));
+    assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6,
+        "relative max error " + ReferenceData.relativeError(actual, expected));
     dump("qdq_conv", files, in, expected);
   }
 

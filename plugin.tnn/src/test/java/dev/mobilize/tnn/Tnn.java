@@ -11,7 +11,10 @@ import dev.mobilize.service.PreparedModel;
 import java.util.Map;
 import java.util.Set;
 
-/** Test wiring: the exporter and importer with the real inspector and CPU executor (test data: dev.mobilize.testing.ReferenceData). */
+/**
+ * Test wiring: the exporter and importer with the real inspector and CPU executor (test data:
+ * dev.mobilize.testing.ReferenceData).
+ */
 final class Tnn {
 
   private Tnn() {}
