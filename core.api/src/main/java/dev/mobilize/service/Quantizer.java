@@ -54,6 +54,12 @@ public interface Quantizer {
    * another quantized op or are graph outputs. Default: {@code needed}.
    */
   String INT8_OUTPUTS = "int8-outputs";
+  /**
+   * Option: {@code asymmetric} quantizes an activation that is never negative on the calibration data (a
+   * ReLU's output) from zero point -128 with scale T / 255, so its 0..T use all 256 int8 values;
+   * {@code symmetric} (default) gives every activation zero point 0 and scale T / 127.
+   */
+  String ACTIVATIONS = "activations";
 
   /**
    * Quantizes an (optimized) float model to int8 QDQ and measures what it costs.

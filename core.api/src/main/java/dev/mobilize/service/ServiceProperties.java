@@ -35,4 +35,11 @@ public final class ServiceProperties {
    * {@link Quantizer#INT8_OUTPUTS}.
    */
   public static final String INT8_OUTPUTS = "mobilize.int8.outputs";
+
+  /**
+   * Exporter property: {@code asymmetric} when the format's int8 layers take an activation zero point (a
+   * never-negative tensor is then quantized from zero point -128); {@code convert --int8} hands it to the
+   * {@link Quantizer} as {@link Quantizer#ACTIVATIONS}. Without it activations are symmetric (zero point 0).
+   */
+  public static final String INT8_ACTIVATIONS = "mobilize.int8.activations";
 }

@@ -197,6 +197,7 @@ public class ConvertCommand {
     Model floatResult = result;
     if (int8) {
       // the target format says how far its int8 layers reach (every output int8, pooling/add/concat in int8)
+      // and whether they take activation zero points
       String ops = catalog.property(ModelExporter.class, ServiceProperties.FORMAT, to, ServiceProperties.INT8_OPS);
       String outputs = catalog.property(ModelExporter.class, ServiceProperties.FORMAT, to,
           ServiceProperties.INT8_OUTPUTS);
@@ -207,6 +208,12 @@ public class ConvertCommand {
       if (!outputs.isEmpty()) {
         quantOpts.put(Quantizer.INT8_OUTPUTS, outputs);
         options.put("int8_outputs", outputs);
+      }
+      // asymmetric activations (zero point -128 for never-negative tensors) only where the format takes zero points
+      String activations = catalog.property(ModelExporter.class, ServiceProperties.FORMAT, to,
+          ServiceProperties.INT8_ACTIVATIONS);
+      if (!activations.isEmpty()) {
+        quantOpts.put(Quantizer.ACTIVATIONS, activations);
       }
       Model optimized = result;
       Quantizer.Result q;

@@ -4,14 +4,15 @@ import dev.mobilize.ir.DataType;
 import dev.mobilize.ir.Node;
 
 /**
- * {@code mobilize.DequantizeInt8(x_q, scale)}: DequantizeLinear of an int8 tensor with a scalar scale
- * and zero point 0 ({@code x_q * scale}) that reads the bytes the int8 kernels write
- * ({@link FuseQdqForCpu}).
+ * {@code mobilize.DequantizeInt8(x_q, scale) {zero_point}}: DequantizeLinear of an int8 tensor with a
+ * scalar scale and the zero point of the attribute (default 0), {@code (x_q - zero_point) * scale}, that
+ * reads the bytes the int8 kernels write ({@link FuseQdqForCpu}).
  */
 final class DequantizeInt8 implements Kernel {
 
   @Override
   public Step bind(Node node, Binding binding) {
+    int zero = (int) node.attributes().getInt("zero_point", 0);
     return (in, ex) -> {
       byte[] x = Int8Tensors.bytes(in[0]);
       NdArray scale = in[1];
@@ -19,7 +20,7 @@ final class DequantizeInt8 implements Kernel {
       float[] o = ex.floats(x.length);
       ex.parallel.forRange(x.length, 16384, (a, b) -> {
         for (int i = a; i < b; i++) {
-          o[i] = x[i] * s;
+          o[i] = (x[i] - zero) * s;
         }
       });
       return new NdArray[] {NdArray.ofFloats(scale.type == DataType.UNDEFINED ? DataType.FLOAT : scale.type,

@@ -7,7 +7,10 @@ import dev.mobilize.ir.Node;
  * depthwise of {@link Conv}), exactly: a product of two int8 values is an integer of magnitude at
  * most {@code 128 * 127}, and every integer up to {@code 2^24} is a float, so when
  * {@code 128 * sum_k |W[c][k]| <= 2^24} for every output channel {@code c}, every partial sum, in
- * any order and with or without fused multiply-add, is an integer a float holds exactly. The sums
+ * any order and with or without fused multiply-add, is an integer a float holds exactly. An input
+ * zero point {@code z} is subtracted as the input is widened to float ({@code x_q - z}, so padding,
+ * 0, is the real 0), and the bound is then {@code max|x_q - z| * sum_k |W[c][k]|} (255 for
+ * {@code z = -128}). The sums
  * then equal the int32 sums bit for bit; the bias is added in int32 and {@link Requantize} applied
  * as on the integer kernels. On this JVM the float kernels reach twice the multiply-adds per
  * second of the 16-bit integer ones (the Vector API has no pairwise multiply-add such as
@@ -39,9 +42,13 @@ final class ExactFloatInt8Conv {
    */
   private final float[] floatBias;
   private final Requantize rq;
+  /** The input zero point, subtracted when the input is widened. */
+  private final int xZero;
 
-  private ExactFloatInt8Conv(byte[] w, int m, int group, int k, boolean depthwise, int[] bias, Requantize rq) {
+  private ExactFloatInt8Conv(byte[] w, int m, int group, int k, boolean depthwise, int[] bias, Requantize rq,
+      int xZero) {
     this.m = m;
+    this.xZero = xZero;
     this.group = group;
     this.k = k;
     this.depthwise = depthwise;
@@ -61,37 +68,46 @@ final class ExactFloatInt8Conv {
     this.floatBias = new float[m];
     for (int c = 0; c < m; c++) {
       long b = bias == null ? 0 : bias[c];
-      floatBias[c] = bound(w, c, k) + Math.abs(b) <= EXACT_LIMIT ? (float) b : Float.NaN;
+      floatBias[c] = bound(w, c, k, xZero) + Math.abs(b) <= EXACT_LIMIT ? (float) b : Float.NaN;
     }
     this.rq = rq;
   }
 
   /**
    * The float path for weights {@code w} ({@code m} rows of {@code k}), or null when some row's sums
-   * could pass {@link #EXACT_LIMIT} (inputs reach magnitude 128).
+   * could pass {@link #EXACT_LIMIT} (inputs {@code x_q - xZero} reach magnitude 128 for zero point 0,
+   * 255 for -128).
    */
   static ExactFloatInt8Conv ifExact(byte[] w, int m, int group, int k, boolean depthwise, int[] bias,
-      Requantize rq) {
-    return exact(w, m, k) ? new ExactFloatInt8Conv(w, m, group, k, depthwise, bias, rq) : null;
+      Requantize rq, int xZero) {
+    return exact(w, m, k, xZero) ? new ExactFloatInt8Conv(w, m, group, k, depthwise, bias, rq, xZero) : null;
   }
 
   /** {@code 128 * sum_k |w[c][k]| <= 2^24} for every row {@code c} of {@code w} ({@code m x k}). */
   static boolean exact(byte[] w, int m, int k) {
+    return exact(w, m, k, 0);
+  }
+
+  /** {@code max|x_q - xZero| * sum_k |w[c][k]| <= 2^24} for every row {@code c} of {@code w} ({@code m x k}). */
+  static boolean exact(byte[] w, int m, int k, int xZero) {
     for (int c = 0; c < m; c++) {
-      if (bound(w, c, k) > EXACT_LIMIT) {
+      if (bound(w, c, k, xZero) > EXACT_LIMIT) {
         return false;
       }
     }
     return true;
   }
 
-  /** {@code 128 * sum_k |w[c][k]|}: no partial sum of row {@code c} with int8 inputs is larger in magnitude. */
-  private static long bound(byte[] w, int c, int k) {
+  /**
+   * {@code max|x_q - xZero| * sum_k |w[c][k]|}: no partial sum of row {@code c} with int8 inputs is larger in
+   * magnitude.
+   */
+  private static long bound(byte[] w, int c, int k, int xZero) {
     long sum = 0;
     for (int i = 0; i < k; i++) {
       sum += Math.abs(w[c * k + i]);
     }
-    return 128 * sum;
+    return Math.max(127 - xZero, 128 + xZero) * sum;
   }
 
   /**
@@ -177,6 +193,11 @@ final class ExactFloatInt8Conv {
       } else {
         for (int i = a; i < b; i++) {
           xf[i] = x[i];
+        }
+      }
+      if (xZero != 0) {
+        for (int i = a; i < b; i++) {
+          xf[i] -= xZero;
         }
       }
     });

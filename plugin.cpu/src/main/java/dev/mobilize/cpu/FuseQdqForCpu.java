@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code Q(act(Conv|FusedConv(DQ(x_q), DQ(W_q), DQ(B_q))))} becomes
  *       {@code mobilize.Int8Conv(x_q, x_scale, W_q, W_scale, B_q, y_scale)} ({@link Int8Conv}), and
  *       Gemm, FusedGemm and MatMul with a constant weight become {@code mobilize.Int8Gemm}
- *       ({@link Int8MatMul}). Conditions: int8 activations with scalar scales and zero point 0, int8
+ *       ({@link Int8MatMul}). Conditions: int8 activations with scalar scales and scalar zero points
+ *       (attributes {@code x_zero_point}, {@code y_zero_point} when not 0; an input zero point other than
+ *       0 needs weights on the exact float path), int8
  *       weights in [-127, 127] with per-output-channel (or scalar) scales and zero points 0, an int32
  *       bias whose scale is exactly {@code x_scale * W_scale}, the float result read only by the
  *       activation and the QuantizeLinear, and the int8 result read only by DequantizeLinear nodes
@@ -28,14 +30,17 @@ import org.slf4j.LoggerFactory;
  *   <li>A Conv without activation whose float result is read only by an Add with a dequantized int8
  *       tensor, the sum read only by a QuantizeLinear ({@code Q(Add(DQ(r_q), Conv(...)))}, the
  *       residual of an inverted bottleneck), becomes {@code mobilize.Int8Conv(..., y_scale, r_q, r_scale)}
- *       when its weights allow the exact float path ({@link ExactFloatInt8Conv}).
+ *       when its weights allow the exact float path ({@link ExactFloatInt8Conv}) and the residual and the
+ *       sum have zero point 0.
  *   <li>A QuantizeLinear whose int8 result feeds only int8 kernels and DequantizeLinear nodes becomes
  *       {@code mobilize.QuantizeInt8}; a DequantizeLinear of an int8 kernel's result becomes
- *       {@code mobilize.DequantizeInt8}. Int8 tensors between these nodes are held as bytes, so
+ *       {@code mobilize.DequantizeInt8} (a zero point other than 0 in their attribute {@code zero_point}).
+ *       Int8 tensors between these nodes are held as bytes, so
  *       consecutive int8 kernels pass them on without a float round trip.
  *   <li>DequantizeLinear nodes nobody reads any more are dropped.
  * </ol>
- * Anything else (other QDQ forms, uint8, non-zero zero points) stays as it is and runs op by op.
+ * Anything else (other QDQ forms, uint8, per-tensor zero points that are not scalars) stays as it is
+ * and runs op by op.
  */
 final class FuseQdqForCpu {
 
@@ -149,6 +154,10 @@ final class FuseQdqForCpu {
         return null; // the vector kernel adds two products in 16 bits, which needs |w| <= 127
       }
     }
+    int xZero = zeroPoint(dx);
+    if (xZero != 0 && !exactOnFloats(w, m, axis, xZero)) {
+      return null; // the integer kernels take no input zero point
+    }
     float xs = consts.get(dx.input(1)).toFloatArray()[0];
     float[] wScale = ws.toFloatArray();
     String bias = "";
@@ -183,19 +192,21 @@ final class FuseQdqForCpu {
     String residual = "";
     String residualScale = "";
     if (isOp(q, "Add") && kind.equals(INT8_CONV) && tail == n && q.outputs().size() == 1 && q.inputs().size() == 2
-        && !graphOutputs.contains(q.output(0)) && exactOnFloats(w, m)) {
+        && !graphOutputs.contains(q.output(0)) && exactOnFloats(w, m, axis, xZero)) {
       String other = q.input(0).equals(n.output(0)) ? q.input(1) : q.input(0);
       Node dr = activationDq(other);
       List<Node> sumReaders = consumers.getOrDefault(q.output(0), List.of());
-      if (dr != null && !other.equals(n.output(0)) && sumReaders.size() == 1) {
+      if (dr != null && zeroPoint(dr) == 0 && !other.equals(n.output(0)) && sumReaders.size() == 1
+          && isOp(sumReaders.get(0), "QuantizeLinear") && isScalarInt8Zp(sumReaders.get(0))
+          && zeroPoint(sumReaders.get(0)) == 0) {
         add = q;
         residual = dr.input(0);
         residualScale = dr.input(1);
         q = sumReaders.get(0);
       }
     }
-    if (!isOp(q, "QuantizeLinear") || !scalarFloat(q.input(1)) || !q.hasInput(2) || !zeros(q, 2, DataType.INT8)
-        || consts.get(q.input(2)).numElements() != 1 || q.outputs().size() != 1) {
+    if (!isOp(q, "QuantizeLinear") || !scalarFloat(q.input(1)) || !q.hasInput(2) || !isScalarInt8Zp(q)
+        || q.outputs().size() != 1) {
       return null;
     }
     for (Node r : consumers.getOrDefault(q.output(0), List.of())) {
@@ -218,20 +229,46 @@ final class FuseQdqForCpu {
       built.get("activation_params").ifPresent(a -> g.set("activation_params", a));
       attrs = g;
     }
+    int yZero = zeroPoint(q);
+    if (xZero != 0) {
+      attrs.set("x_zero_point", (long) xZero);
+    }
+    if (yZero != 0) {
+      attrs.set("y_zero_point", (long) yZero);
+    }
     return Node.builder(kind).domain(Node.MOBILIZE_DOMAIN).name(n.name())
         .inputs(add == null ? List.of(dx.input(0), dx.input(1), dw.input(0), dw.input(1), bias, q.input(1))
             : List.of(dx.input(0), dx.input(1), dw.input(0), dw.input(1), bias, q.input(1), residual, residualScale))
         .outputs(q.output(0)).attributes(attrs.build()).build();
   }
 
-  /** Int8 weights {@code [m, ...]} whose sums {@link ExactFloatInt8Conv} computes exactly. */
-  private static boolean exactOnFloats(Tensor w, int m) {
+  /**
+   * Int8 weights with {@code m} output channels on {@code axis} (0: {@code [m, ...]}, 1: {@code [k, m]}) whose
+   * sums with inputs of zero point {@code xZero} {@link ExactFloatInt8Conv} computes exactly.
+   */
+  private static boolean exactOnFloats(Tensor w, int m, int axis, int xZero) {
     long[] v = w.toLongArray();
+    int k = v.length / m;
     byte[] b = new byte[v.length];
     for (int i = 0; i < v.length; i++) {
-      b[i] = (byte) v[i];
+      // rows of output channels: [k, m] is read transposed
+      b[axis == 0 ? i : i % m * k + i / m] = (byte) v[i];
     }
-    return ExactFloatInt8Conv.exact(b, m, v.length / m);
+    return ExactFloatInt8Conv.exact(b, m, k, xZero);
+  }
+
+  /** The scalar int8 zero point of an activation Q or DQ (0 when absent). */
+  private int zeroPoint(Node n) {
+    return n.hasInput(2) ? (int) consts.get(n.input(2)).toLongArray()[0] : 0;
+  }
+
+  /** Input 2 of {@code n} is absent (not for QuantizeLinear, whose default type is uint8) or a constant int8 scalar. */
+  private boolean isScalarInt8Zp(Node n) {
+    if (!n.hasInput(2)) {
+      return !n.opType().equals("QuantizeLinear");
+    }
+    Tensor t = consts.get(n.input(2));
+    return t != null && t.type() == DataType.INT8 && t.numElements() == 1;
   }
 
   /** The DequantizeLinear producing {@code value}, or null. */
@@ -240,15 +277,14 @@ final class FuseQdqForCpu {
     return isOp(p, "DequantizeLinear") ? p : null;
   }
 
-  /** A DequantizeLinear of an int8 activation: scalar float scale, int8 zero point 0. */
+  /** A DequantizeLinear of an int8 activation: scalar float scale, scalar int8 zero point. */
   private Node activationDq(String value) {
     Node p = dq(value);
     return p != null && isScalarDq(p) && p.hasInput(2) ? p : null;
   }
 
   private boolean isScalarDq(Node p) {
-    return isOp(p, "DequantizeLinear") && scalarFloat(p.input(1))
-        && (!p.hasInput(2) || zeros(p, 2, DataType.INT8) && consts.get(p.input(2)).numElements() == 1);
+    return isOp(p, "DequantizeLinear") && scalarFloat(p.input(1)) && isScalarInt8Zp(p);
   }
 
   private boolean validBias(Node db, int m, float xs, float[] ws) {
@@ -318,19 +354,24 @@ final class FuseQdqForCpu {
     for (Node node : nodes) {
       Node n = node;
       if (isOp(n, "QuantizeLinear") && n.outputs().size() == 1 && scalarFloat(n.input(1)) && n.hasInput(2)
-          && zeros(n, 2, DataType.INT8) && consts.get(n.input(2)).numElements() == 1
-          && readers.getOrDefault(n.output(0), List.of()).stream().allMatch(r -> isScalarDq(r)
+          && isScalarInt8Zp(n) && readers.getOrDefault(n.output(0), List.of()).stream().allMatch(r -> isScalarDq(r)
               || readsAsInt8(r, node.output(0)))) {
         bytes.add(n.output(0));
         n = Node.builder("QuantizeInt8").domain(Node.MOBILIZE_DOMAIN).name(n.name())
-            .inputs(n.input(0), n.input(1)).outputs(n.output(0)).build();
+            .inputs(n.input(0), n.input(1)).outputs(n.output(0)).attributes(zeroPointAttribute(n)).build();
       } else if (isScalarDq(n) && bytes.contains(n.input(0))) {
         n = Node.builder("DequantizeInt8").domain(Node.MOBILIZE_DOMAIN).name(n.name())
-            .inputs(n.input(0), n.input(1)).outputs(n.output(0)).build();
+            .inputs(n.input(0), n.input(1)).outputs(n.output(0)).attributes(zeroPointAttribute(n)).build();
       }
       out.add(n);
     }
     return out;
+  }
+
+  /** {@code zero_point} of {@link QuantizeInt8}/{@link DequantizeInt8} when {@code n}'s is not 0. */
+  private Attributes zeroPointAttribute(Node n) {
+    int z = zeroPoint(n);
+    return z == 0 ? Attributes.builder().build() : Attributes.builder().set("zero_point", (long) z).build();
   }
 
   /** {@code r} is an int8 kernel that reads {@code v} only as its int8 input (or an Int8Conv's residual). */

@@ -5,9 +5,11 @@ import dev.mobilize.ir.Node;
 /**
  * {@code mobilize.Int8Conv(x_q, x_scale, W_q, W_scale, B_q, y_scale)}: a 2-D convolution on int8
  * tensors, made by {@link FuseQdqForCpu} from {@code Q(act(Conv(DQ(x_q), DQ(W_q), DQ(B_q))))}. Attributes
- * are Conv's plus the fused activation ({@code activation}, {@code activation_params}).
- * {@code int32 acc = B_q[c] + sum x_q * W_q}, then {@link Requantize} to int8 with
- * {@code x_scale * W_scale[c] / y_scale}. With a residual ({@code ..., y_scale, r_q, r_scale}) the
+ * are Conv's plus the fused activation ({@code activation}, {@code activation_params}) and the
+ * activations' zero points {@code x_zero_point}, {@code y_zero_point} (default 0).
+ * {@code int32 acc = B_q[c] + sum (x_q - x_zero_point) * W_q} (padding is the real 0), then
+ * {@link Requantize} to int8 with {@code x_scale * W_scale[c] / y_scale} and {@code y_zero_point}. A
+ * non-zero input zero point needs the exact float path; a residual needs zero points 0. With a residual ({@code ..., y_scale, r_q, r_scale}) the
  * result is {@code Q(y + DQ(r_q))} instead ({@link ExactFloatInt8Conv#runResidual}). When the sums fit float32 exactly (nearly always) they are
  * computed on the float kernels ({@link ExactFloatInt8Conv}); otherwise depthwise convolutions run on
  * {@link Int8Depthwise}, the others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns
@@ -33,14 +35,21 @@ final class Int8Conv implements Kernel {
     int k = cg * kh * kw;
     byte[] wb = Int8Tensors.bytes(w);
     int[] bias = b == null ? null : Int8Tensors.ints(b);
-    Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, m), yScale.f[0], Activation.of(node));
+    int xZero = (int) node.attributes().getInt("x_zero_point", 0);
+    int yZero = (int) node.attributes().getInt("y_zero_point", 0);
+    Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, m), yScale.f[0], yZero,
+        Activation.of(node));
     ConvGeometry geo = new ConvGeometry(node);
     boolean depthwise = cg == 1 && group == m;
-    ExactFloatInt8Conv onFloats = ExactFloatInt8Conv.ifExact(wb, m, group, k, depthwise, bias, rq);
+    ExactFloatInt8Conv onFloats = ExactFloatInt8Conv.ifExact(wb, m, group, k, depthwise, bias, rq, xZero);
+    if (xZero != 0 && onFloats == null) {
+      throw new IllegalStateException(node.describe() + ": an input zero point needs weights on the exact float path");
+    }
     boolean residual = node.hasInput(6);
     NdArray rScale = residual ? binding.constant(7) : null;
-    if (residual && (onFloats == null || rScale == null)) {
-      throw new IllegalStateException(node.describe() + ": a residual needs weights on the exact float path and a constant scale");
+    if (residual && (onFloats == null || rScale == null || yZero != 0)) {
+      throw new IllegalStateException(node.describe() + ": a residual needs weights on the exact float path, a"
+          + " constant scale and output zero point 0");
     }
     Int8Depthwise dw = depthwise && onFloats == null ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
     int[] wp = depthwise || onFloats != null ? null : Int8Gemm.packA(wb, 0, m, k);

@@ -6,9 +6,10 @@ import dev.mobilize.ir.Node;
  * {@code mobilize.Int8Gemm(x_q, x_scale, W_q, W_scale, B_q, y_scale) {transB}}: Gemm or MatMul with a
  * constant weight on int8 tensors, made by {@link FuseQdqForCpu}. {@code x} is {@code [..., K]},
  * {@code W} is {@code [N, K]} ({@code transB=1}) or {@code [K, N]}, the result {@code [..., N]}:
- * {@code y_q[r][j] = requantize(B_q[j] + sum_k x_q[r][k] W_q[j][k])} per output column {@code j}.
+ * {@code y_q[r][j] = requantize(B_q[j] + sum_k (x_q[r][k] - x_zero_point) W_q[j][k])} per output column
+ * {@code j}, with the zero points in the attributes {@code x_zero_point}, {@code y_zero_point} (default 0).
  * Computed on the float GEMM {@code x W^T} when that is exact ({@link ExactFloatInt8Conv#exact}), else
- * as the int8 GEMM {@code W x^T}; the weights are packed once.
+ * as the int8 GEMM {@code W x^T} (input zero point 0 only); the weights are packed once.
  */
 final class Int8MatMul implements Kernel {
 
@@ -33,8 +34,13 @@ final class Int8MatMul implements Kernel {
       }
       wb = t;
     }
+    int xZero = (int) node.attributes().getInt("x_zero_point", 0);
+    int yZero = (int) node.attributes().getInt("y_zero_point", 0);
     // W^T as floats (k x n) when the sums are exact in float32 (see ExactFloatInt8Conv), else packed int8
-    float[] wt = ExactFloatInt8Conv.exact(wb, n, k) ? new float[k * n] : null;
+    float[] wt = ExactFloatInt8Conv.exact(wb, n, k, xZero) ? new float[k * n] : null;
+    if (wt == null && xZero != 0) {
+      throw new IllegalStateException(node.describe() + ": an input zero point needs weights on the exact float path");
+    }
     if (wt != null) {
       for (int j = 0; j < n; j++) {
         for (int i = 0; i < k; i++) {
@@ -44,7 +50,8 @@ final class Int8MatMul implements Kernel {
     }
     int[] wp = wt != null ? null : Int8Gemm.packA(wb, 0, n, k);
     int[] bias = b == null ? null : Int8Tensors.ints(b);
-    Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, n), yScale.f[0], Activation.of(node));
+    Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, n), yScale.f[0], yZero,
+        Activation.of(node));
     return (in, ex) -> {
       NdArray x = in[0];
       if (x.rank() < 1 || x.dim(-1) != k) {
@@ -58,7 +65,7 @@ final class Int8MatMul implements Kernel {
       if (wt != null) {
         float[] xf = new float[xb.length];
         for (int i = 0; i < xb.length; i++) {
-          xf[i] = xb[i];
+          xf[i] = xb[i] - xZero;
         }
         float[] sums = ex.floats(rows * n);
         Sgemm.gemm(rows, n, k, Sgemm.pack(xf, 0, rows, k, k), wt, 0, n, sums, 0, n, null, 0, Float.NEGATIVE_INFINITY,

@@ -146,7 +146,7 @@ final class VectorInt8 {
     // clamping to the integers lo, hi before rounding equals clamping after it; MAGIC then rounds
     v = v.max(FloatVector.broadcast(F, (float) rq.lo)).min(FloatVector.broadcast(F, (float) rq.hi))
         .add(FloatVector.broadcast(F, MAGIC));
-    IntVector q = v.reinterpretAsInts().sub(IntVector.broadcast(I, MAGIC_BITS));
+    IntVector q = v.reinterpretAsInts().sub(IntVector.broadcast(I, MAGIC_BITS - rq.zero));
     q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
   }
 
@@ -164,7 +164,7 @@ final class VectorInt8 {
       FloatVector lo = FloatVector.broadcast(F, (float) rq.lo);
       FloatVector hi = FloatVector.broadcast(F, (float) rq.hi);
       FloatVector magic = FloatVector.broadcast(F, MAGIC);
-      IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+      IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - rq.zero); // rounds, then adds the zero point
       for (; i + L <= count; i += L) {
         // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
         FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(mult).max(lo).min(hi).add(magic);

@@ -205,15 +205,34 @@ class FuseQdqForCpuTest {
   }
 
   @Test
-  void doesNotFireOnNonZeroZeroPointOrForeignBiasScale() {
+  void runsNonZeroActivationZeroPointsExactly() {
     Net n = new Net(1, 5, 9, 9);
     Case c = n.done("conv", n.act("Relu", n.conv("x", 5, 7, 3, 1, 1, 1, 1)), 1);
     Map<String, Tensor> in = Map.of("x", input(c.inputShape()));
     Model q = QdqFixture.quantize(Model.of(c.graph(), Map.of("", 21L)), in, true);
-    Model zp = q.withGraph(q.graph().toBuilder()
-        .initializer("x_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[] {3})).build());
-    assertEquals(0, int8Ops(zp), "zero point 3");
-    org.junit.jupiter.api.Assertions.assertArrayEquals(opByOp(zp, in), fused(zp, in), "runs op by op");
+    // input zero point 3 (padding must be the real 0, i.e. 3) and output zero point -100
+    Graph.Builder b = q.graph().toBuilder();
+    q.graph().initializers().forEach((name, t) -> {
+      if (name.endsWith("_zero_point") && t.rank() == 0 && t.type() == DataType.INT8) {
+        b.initializer(name, Tensor.of(DataType.INT8, new long[0], new byte[] {(byte) (name.equals("x_zero_point") ? 3
+            : -100)}));
+      }
+    });
+    Model zp = q.withGraph(b.build());
+    Node conv = FuseQdqForCpu.apply(zp.graph()).nodes().stream().filter(x -> x.opType().equals("Int8Conv")).findFirst()
+        .orElseThrow();
+    assertEquals(3, conv.attributes().getInt("x_zero_point", 0));
+    assertEquals(-100, conv.attributes().getInt("y_zero_point", 0));
+    // power-of-two scales: the integer kernel equals QuantizeLinear(Conv(DequantizeLinear)) bit for bit
+    org.junit.jupiter.api.Assertions.assertArrayEquals(opByOp(zp, in), fused(zp, in), "zero points 3 and -100");
+  }
+
+  @Test
+  void doesNotFireOnForeignBiasScale() {
+    Net n = new Net(1, 5, 9, 9);
+    Case c = n.done("conv", n.act("Relu", n.conv("x", 5, 7, 3, 1, 1, 1, 1)), 1);
+    Map<String, Tensor> in = Map.of("x", input(c.inputShape()));
+    Model q = QdqFixture.quantize(Model.of(c.graph(), Map.of("", 21L)), in, true);
     float[] bs = q.graph().initializers().get("b0_scale").toFloatArray();
     bs[0] *= 2;
     Model bias = q.withGraph(q.graph().toBuilder().initializer("b0_scale", Tensor.ofFloats(new long[] {7}, bs)).build());

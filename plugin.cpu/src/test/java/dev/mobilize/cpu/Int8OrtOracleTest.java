@@ -22,8 +22,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Relu6, strided depthwise with Relu6, 1x1 conv, global pooling and Gemm, run by ONNX Runtime (which
  * fuses the QDQ patterns into its own int8 kernels) and by the cpu executor's int8 kernels. The
  * int8 results may differ by one unit where the two round the requantization multiplier differently
- * (ours: {@code x_scale * W_scale / y_scale} in double, rounded once to float).
+ * (ours: {@code x_scale * W_scale / y_scale} in double, rounded once to float). Asymmetric: the
+ * never-negative activations (after the Clips, and a Relu before the Gemm) have zero point -128.
  */
 class Int8OrtOracleTest {
 
@@ -43,8 +45,9 @@ class Int8OrtOracleTest {
 
   private final Random random = new Random(5);
 
-  @Test
-  void int8OutputsMatchOnnxRuntimeWithinOneUnit() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void int8OutputsMatchOnnxRuntimeWithinOneUnit(boolean asymmetric) throws Exception {
     Graph.Builder b = Graph.builder("block").input(new ValueInfo("x", DataType.FLOAT, Shape.of(1, 8, 24, 24)));
     b.initializer("w0", floats(new long[] {16, 8, 3, 3}, 0.3f)).initializer("b0", floats(new long[] {16}, 0.2f));
     b.initializer("w1", floats(new long[] {16, 1, 3, 3}, 0.5f)).initializer("b1", floats(new long[] {16}, 0.2f));
@@ -55,8 +58,11 @@ class Int8OrtOracleTest {
         .node(conv("r0", "w1", "b1", "c1", 2, 16, 1)).node(clip("c1", "r1"))
         .node(conv("r1", "w2", "b2", "c2", 1, 1, 0))
         .node(Node.builder("GlobalAveragePool").inputs("c2").outputs("p").build())
-        .node(Node.builder("Flatten").inputs("p").outputs("f").build())
-        .node(Node.builder("Gemm").inputs("f", "wg", "bg").outputs("y")
+        .node(Node.builder("Flatten").inputs("p").outputs(asymmetric ? "f0" : "f").build());
+    if (asymmetric) {
+      b.node(Node.builder("Relu").inputs("f0").outputs("f").build());
+    }
+    b.node(Node.builder("Gemm").inputs("f", "wg", "bg").outputs("y")
             .attributes(Attributes.builder().set("transB", 1L).build()).build())
         .output(new ValueInfo("c2", DataType.FLOAT, Shape.UNKNOWN))
         .output(new ValueInfo("y", DataType.FLOAT, Shape.UNKNOWN));
@@ -65,9 +71,15 @@ class Int8OrtOracleTest {
       x[i] = (float) random.nextGaussian();
     }
     Tensor in = Tensor.ofFloats(new long[] {1, 8, 24, 24}, x);
-    Model q = QdqFixture.quantize(Model.of(b.build(), Map.of("", 21L)), Map.of("x", in), false);
-    assertEquals(4, FuseQdqForCpu.apply(q.graph()).nodes().stream().filter(n -> n.opType().startsWith("Int8")).count(),
-        "three convs and the Gemm run as int8 kernels");
+    Model q = QdqFixture.quantize(Model.of(b.build(), Map.of("", 21L)), Map.of("x", in), false, asymmetric);
+    List<Node> fused = FuseQdqForCpu.apply(q.graph()).nodes().stream().filter(n -> n.opType().startsWith("Int8"))
+        .toList();
+    assertEquals(4, fused.size(), "three convs and the Gemm run as int8 kernels");
+    // conv0 and conv1 write, conv1, conv2 and the Gemm read a tensor with zero point -128
+    assertEquals(asymmetric ? List.of(0L, -128L, -128L, -128L) : List.of(0L, 0L, 0L, 0L),
+        fused.stream().map(n -> n.attributes().getInt("x_zero_point", 0)).toList());
+    assertEquals(asymmetric ? List.of(-128L, -128L, 0L, 0L) : List.of(0L, 0L, 0L, 0L),
+        fused.stream().map(n -> n.attributes().getInt("y_zero_point", 0)).toList());
     Path file = new OnnxExporter().write(q, tmp, "qdq", Options.NONE).get(0);
 
     Map<String, Tensor> ours;

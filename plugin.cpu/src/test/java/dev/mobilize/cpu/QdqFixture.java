@@ -22,28 +22,37 @@ import java.util.Map;
  * constant 2-D weight; a single Relu, Clip, LeakyRelu, Sigmoid or HardSwish reading the op's result is quantized with it. With
  * {@code powerOfTwo} every scale is rounded up to a power of two, which makes the float reference
  * exact (all sums are integers times one power of two), so int8 results must match bit for bit.
+ * With {@code asymmetric}, an activation that is never negative on the input gets zero point -128 and
+ * scale {@code max / 255} (as plugin.quant's option {@code activations=asymmetric}).
  */
 final class QdqFixture {
 
   private final Graph g;
   private final boolean powerOfTwo;
+  private final boolean asymmetric;
   private final Map<String, Float> maxAbs = new HashMap<>();
+  private final Map<String, Float> minOf = new HashMap<>();
   private final Map<String, List<Node>> readers = new HashMap<>();
   private final Map<String, String> dequantized = new HashMap<>();
   private final Map<String, Float> scaleOf = new HashMap<>();
   private final Graph.Builder out;
   private final List<Node> nodes = new ArrayList<>();
 
-  private QdqFixture(Graph g, boolean powerOfTwo) {
+  private QdqFixture(Graph g, boolean powerOfTwo, boolean asymmetric) {
     this.g = g;
     this.powerOfTwo = powerOfTwo;
+    this.asymmetric = asymmetric;
     this.out = g.toBuilder();
     g.nodes().forEach(n -> n.inputs().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n)));
   }
 
   static Model quantize(Model model, Map<String, Tensor> input, boolean powerOfTwo) {
+    return quantize(model, input, powerOfTwo, false);
+  }
+
+  static Model quantize(Model model, Map<String, Tensor> input, boolean powerOfTwo, boolean asymmetric) {
     Model m = model.withGraph(foldBatchNorm(model.graph()));
-    QdqFixture f = new QdqFixture(m.graph(), powerOfTwo);
+    QdqFixture f = new QdqFixture(m.graph(), powerOfTwo, asymmetric);
     f.calibrate(m, input);
     return m.withGraph(f.rewrite());
   }
@@ -106,13 +115,25 @@ final class QdqFixture {
       p.run(input).forEach((name, t) -> {
         if (t.type() == DataType.FLOAT) {
           float max = 0;
+          float min = Float.POSITIVE_INFINITY;
           for (float v : t.toFloatArray()) {
             max = Math.max(max, Math.abs(v));
+            min = Math.min(min, v);
           }
           maxAbs.put(name, max);
+          minOf.put(name, min);
         }
       });
     }
+  }
+
+  /** Zero point -128: asymmetric, never negative and not all zero. */
+  private boolean unsigned(String activation) {
+    return asymmetric && minOf.get(activation) >= 0 && maxAbs.get(activation) > 0;
+  }
+
+  private float activationScale(String activation) {
+    return scale(maxAbs.get(activation), unsigned(activation) ? 255f : 127f);
   }
 
   private float scale(float max, float levels) {
@@ -153,7 +174,7 @@ final class QdqFixture {
         nodes.add(renamed(act.toBuilder().outputs(yFloat).build()));
         moved.add(act); // its only non-constant input is the op's result: it may run right after the op
       }
-      float ys = scale(maxAbs.get(y), 127f);
+      float ys = activationScale(y);
       scaleOf.put(y, ys);
       boolean quantizedReader = readers.getOrDefault(y, List.of()).stream().anyMatch(this::quantizable);
       if (isOutput || quantizedReader) {
@@ -173,7 +194,7 @@ final class QdqFixture {
   private String activation(String t) {
     String dq = dequantized.get(t);
     if (dq == null) {
-      float s = scale(maxAbs.get(t), 127f);
+      float s = activationScale(t);
       scaleOf.put(t, s);
       dq = t + "_dequantized";
       addQdq(t, t, s, dq);
@@ -183,7 +204,8 @@ final class QdqFixture {
 
   private void addQdq(String from, String name, float scale, String dq) {
     out.initializer(name + "_scale", Tensor.scalar(scale));
-    out.initializer(name + "_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[1]));
+    out.initializer(name + "_zero_point", Tensor.of(DataType.INT8, new long[0],
+        new byte[] {unsigned(name) ? (byte) -128 : 0}));
     nodes.add(Node.builder("QuantizeLinear").inputs(from, name + "_scale", name + "_zero_point")
         .outputs(quantizedName(name)).build());
     nodes.add(Node.builder("DequantizeLinear").inputs(quantizedName(name), name + "_scale", name + "_zero_point")

@@ -10,6 +10,7 @@ import dev.mobilize.service.MobilizeException;
 import dev.mobilize.service.ModelExporter;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.service.ServiceProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.osgi.service.component.annotations.Component;
  * Writes {@code NAME.onnx} with standard ONNX operators only, so any ONNX runtime can run it.
  * Nodes of Mobilize's own {@code mobilize} domain (fused forms) are refused by the pre-flight check.
  */
-@Component(service = ModelExporter.class, property = "mobilize.format=onnx")
+@Component(service = ModelExporter.class, property = {"mobilize.format=onnx",
+    ServiceProperties.INT8_ACTIVATIONS + "=asymmetric"})
 public class OnnxExporter implements ModelExporter {
 
   static final String PRODUCER = "Mobilize";

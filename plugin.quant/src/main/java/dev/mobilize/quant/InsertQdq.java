@@ -23,14 +23,17 @@ import java.util.Set;
  * biases behind DequantizeLinear. A graph output keeps its name: the float value is renamed
  * {@code <output>_float} and the final DequantizeLinear writes the output. Compact, since the file
  * is what the user ships: the biases' and convolution weights' DequantizeLinear have no zero point
- * (ONNX's default 0), every activation pair reads one shared int8 zero point, and the values the rewrite
- * adds get no value_info (their types and shapes follow from ONNX's rules).
+ * (ONNX's default 0), every activation pair reads one of two shared int8 zero points (0, or -128 for a
+ * never-negative tensor quantized asymmetrically), and the values the rewrite adds get no value_info
+ * (their types and shapes follow from ONNX's rules).
  */
 final class InsertQdq {
 
   static final String QUANTIZATION = "mobilize.quantization";
   static final String CALIBRATION = "mobilize.calibration";
   static final String ZERO_POINT = "int8_zero_point";
+  /** The shared zero point -128 of never-negative tensors quantized asymmetrically. */
+  static final String UNSIGNED_ZERO_POINT = "int8_zero_point_unsigned";
 
   private final Graph g;
   private final Map<String, Float> scales;
@@ -38,19 +41,25 @@ final class InsertQdq {
   private final Map<String, Tensor> newInitializers = new LinkedHashMap<>();
   private final Map<String, ChannelQuantization.Weights> quantizedWeights = new HashMap<>();
   private final Map<String, double[]> means;
-  /** The one int8 zero point (0) every activation QuantizeLinear/DequantizeLinear reads. */
+  /** The int8 zero point 0 that every symmetric activation QuantizeLinear/DequantizeLinear reads. */
   private final String zeroPoint;
+  /** The int8 zero point -128 that the activations in {@link #unsigned} read. */
+  private final String unsignedZeroPoint;
+  private final Set<String> unsigned;
 
-  private InsertQdq(Graph g, Map<String, Float> scales, Map<String, double[]> means) {
+  private InsertQdq(Graph g, Map<String, Float> scales, Set<String> unsigned, Map<String, double[]> means) {
     this.g = g;
     this.scales = scales;
+    this.unsigned = unsigned;
     this.means = means;
-    this.zeroPoint = freshName(g, ZERO_POINT);
+    this.zeroPoint = freshName(g, ZERO_POINT, Set.of());
+    this.unsignedZeroPoint = freshName(g, UNSIGNED_ZERO_POINT, Set.of(zeroPoint));
   }
 
-  /** {@code base}, or {@code base_2}, {@code base_3}, ... whichever no value of {@code g} is called. */
-  private static String freshName(Graph g, String base) {
+  /** {@code base}, or {@code base_2}, {@code base_3}, ... whichever no value of {@code g} nor {@code taken} is. */
+  private static String freshName(Graph g, String base, Set<String> taken) {
     Set<String> used = new HashSet<>(g.initializers().keySet());
+    used.addAll(taken);
     g.inputs().forEach(i -> used.add(i.name()));
     g.nodes().forEach(n -> used.addAll(n.outputs()));
     String name = base;
@@ -71,7 +80,7 @@ final class InsertQdq {
    * @param scales the activation scale of every value of {@link #quantizedValues}
    */
   static Model apply(Model model, List<QuantTarget> targets, Map<String, Float> scales, String method) {
-    return apply(model, targets, quantizedValues(model.graph(), targets), scales, Map.of(), method);
+    return apply(model, targets, quantizedValues(model.graph(), targets), scales, Set.of(), Map.of(), method);
   }
 
   /**
@@ -81,12 +90,13 @@ final class InsertQdq {
    *
    * @param values the values that get a Q→DQ pair ({@link Int8Scope#values})
    * @param scales the activation scale of every one of {@code values}
+   * @param unsigned those of {@code values} quantized from zero point -128 (never negative; scale T / 255)
    * @param means per-channel means of target inputs over the calibration data (missing: no correction)
    */
   static Model apply(Model model, List<QuantTarget> targets, Set<String> values, Map<String, Float> scales,
-      Map<String, double[]> means, String method) {
+      Set<String> unsigned, Map<String, double[]> means, String method) {
     Graph g = model.graph();
-    Graph quantized = new InsertQdq(g, scales, means).rewrite(targets, values);
+    Graph quantized = new InsertQdq(g, scales, unsigned, means).rewrite(targets, values);
     Map<String, String> meta = new LinkedHashMap<>(model.metadata());
     meta.put(QUANTIZATION, "int8");
     meta.put(CALIBRATION, method);
@@ -189,9 +199,10 @@ final class InsertQdq {
   private List<Node> pair(String value, String source) {
     float s = scales.get(value);
     String scale = value + "_scale";
-    String zp = zeroPoint;
+    boolean low = unsigned.contains(value);
+    String zp = low ? unsignedZeroPoint : zeroPoint;
     newInitializers.put(scale, Tensor.scalar(s));
-    newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {0}));
+    newInitializers.put(zp, Tensor.of(DataType.INT8, new long[0], new byte[] {low ? (byte) -128 : 0}));
     String q = value + "_quantized";
     String dq = dequantized(g, value);
     return List.of(

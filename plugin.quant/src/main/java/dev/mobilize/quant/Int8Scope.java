@@ -86,12 +86,20 @@ record Int8Scope(Set<String> ops, boolean allOutputs) {
     return v;
   }
 
-  /** Gives the output of each {@link #SAME_SCALE} node its input's scale, in graph order (so chains agree). */
-  static void shareScales(List<Node> nodes, Map<String, Float> scales) {
+  /**
+   * Gives the output of each {@link #SAME_SCALE} node its input's scale and zero point (member of
+   * {@code unsigned} or not), in graph order (so chains agree).
+   */
+  static void shareScales(List<Node> nodes, Map<String, Float> scales, Set<String> unsigned) {
     for (Node n : nodes) {
       Float s = scales.get(n.input(0));
       if (SAME_SCALE.contains(n.opType()) && s != null) {
         scales.put(n.output(0), s);
+        if (unsigned.contains(n.input(0))) {
+          unsigned.add(n.output(0));
+        } else {
+          unsigned.remove(n.output(0));
+        }
       }
     }
   }

@@ -74,6 +74,7 @@ public class PostTrainingQuantizer implements Quantizer {
   @Override
   public Result quantizeInt8(Model model, Options options, Progress progress) {
     Threshold method = Threshold.parse(options.get(METHOD, "kl"));
+    boolean asymmetric = asymmetric(options);
     String calib = options.get(CALIB, "");
     if (calib.isBlank()) {
       throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "int8 needs calibration data: give --calib with a folder"
@@ -125,21 +126,29 @@ public class PostTrainingQuantizer implements Quantizer {
       }
     });
     Map<String, Float> scales = new LinkedHashMap<>();
+    Set<String> unsigned = new LinkedHashSet<>();
     Set<String> graphOutputs = new LinkedHashSet<>();
     model.graph().outputs().forEach(o -> graphOutputs.add(o.name()));
     histograms.forEach((v, h) -> {
+      // never negative: 0..T on all 256 int8 values from zero point -128
+      boolean low = asymmetric && h.nonNegative() && h.absMax() > 0;
+      int levels = low ? Threshold.UNSIGNED : Threshold.SYMMETRIC;
       // a model output feeds no later layer that could absorb clipping: it keeps its whole range
-      float t = graphOutputs.contains(v) ? Threshold.MINMAX.of(h) : method.of(h);
-      scales.put(v, t > 0 ? t / 127f : 1f);
+      float t = graphOutputs.contains(v) ? Threshold.MINMAX.of(h, levels) : method.of(h, levels);
+      scales.put(v, t > 0 ? t / (levels - 1) : 1f);
+      if (low && t > 0) {
+        unsigned.add(v);
+      }
     });
-    Int8Scope.shareScales(qdqStyle, scales);
-    LOG.info("calibrated {} values on {} samples ({}) in {} ms; {} more ops quantized in the QDQ style{}",
-        values.size(), samples.size(), method.label(), (System.nanoTime() - started) / 1_000_000, qdqStyle.size(),
-        scope.allOutputs() ? ", every output quantized" : "");
+    Int8Scope.shareScales(qdqStyle, scales, unsigned);
+    LOG.info("calibrated {} values on {} samples ({}) in {} ms; {} more ops quantized in the QDQ style{}; {} never"
+        + " negative values quantized from zero point -128", values.size(), samples.size(), method.label(),
+        (System.nanoTime() - started) / 1_000_000, qdqStyle.size(), scope.allOutputs() ? ", every output quantized" : "",
+        unsigned.size());
 
     AccuracyMeasure measure = new AccuracyMeasure(executor, model, measureOn);
     Quantize quantize = targets -> InsertQdq.apply(model, targets, scope.values(model.graph(), targets, qdqStyle),
-        scales, means, method.label());
+        scales, unsigned, means, method.label());
     List<Sensitivity> ranking = List.of();
     if (options.getBoolean(SENSITIVITY, false)) {
       ranking = sensitivity(quantize, active, measure, progress);
@@ -165,6 +174,16 @@ public class PostTrainingQuantizer implements Quantizer {
     Report report = new Report(method.label(), samples.size(), validate.isBlank() ? "calibration data" : validate,
         measureOn.size(), figures.outputs(), layers, ranking, List.copyOf(keptFloat), figures.drop());
     return new Result(int8, report, measureOn.get(0));
+  }
+
+  /** Option {@link Quantizer#ACTIVATIONS}: true for {@code asymmetric}. */
+  private static boolean asymmetric(Options options) {
+    String a = options.get(ACTIVATIONS, "symmetric").trim();
+    if (!a.equals("symmetric") && !a.equals("asymmetric")) {
+      throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "option '" + ACTIVATIONS
+          + "' must be 'symmetric' or 'asymmetric', got '" + a + "'");
+    }
+    return a.equals("asymmetric");
   }
 
   /** The QDQ model for a set of targets (calibration done). */

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a tensor's clipping threshold T (scale = T / 127) is chosen from its {@link Histogram}.
+ * How a tensor's clipping threshold T is chosen from its {@link Histogram}, for a grid of 128 levels
+ * over [0, T] (symmetric int8, scale = T / 127) or 256 (a never-negative tensor with zero point -128,
+ * scale = T / 255).
  * <ul>
  *   <li>{@code minmax}: T = max|x|.</li>
  *   <li>{@code percentile}: T = the 99.99th percentile of |x|.</li>
@@ -25,7 +27,10 @@ enum Threshold {
    * [0, 1]) the divergence has spurious minima at the first spikes that would clip almost everything.
    */
   static final double KL_FLOOR_PERCENTILE = 99.9;
-  private static final int LEVELS = 128;
+  /** Levels over [0, T] of symmetric int8. */
+  static final int SYMMETRIC = 128;
+  /** Levels over [0, T] of a never-negative tensor quantized from zero point -128. */
+  static final int UNSIGNED = 256;
 
   static Threshold parse(String name) {
     for (Threshold t : values()) {
@@ -41,16 +46,21 @@ enum Threshold {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The threshold for this histogram (0 for an all-zero tensor). */
+  /** The threshold for this histogram on the symmetric grid (0 for an all-zero tensor). */
   float of(Histogram h) {
+    return of(h, SYMMETRIC);
+  }
+
+  /** The threshold for this histogram on a grid of {@code levels} steps over [0, T] (0 for an all-zero tensor). */
+  float of(Histogram h, int levels) {
     if (h.absMax() == 0f || h.total() == 0) {
       return 0f;
     }
     return switch (this) {
       case MINMAX -> h.absMax();
       case PERCENTILE -> percentile(h, PERCENTILE_VALUE);
-      case KL -> Math.max(kl(h), percentile(h, KL_FLOOR_PERCENTILE));
-      case MSE -> mse(h);
+      case KL -> Math.max(kl(h, levels), percentile(h, KL_FLOOR_PERCENTILE));
+      case MSE -> mse(h, levels);
     };
   }
 
@@ -68,23 +78,23 @@ enum Threshold {
   }
 
   /**
-   * ncnn2table's search: for i = 128..2048 bins, P = the first i bins with the outliers added to the
-   * last, Q = those i bins merged into 128 levels and spread back over their non-empty bins;
-   * T = (i + 0.5)·bin width for the i of least KL(P‖Q).
+   * ncnn2table's search: for i = levels..2048 bins, P = the first i bins with the outliers added to the
+   * last, Q = those i bins merged into {@code levels} levels (ncnn: 128) and spread back over their
+   * non-empty bins; T = (i + 0.5)·bin width for the i of least KL(P‖Q).
    */
-  static float kl(Histogram h) {
+  static float kl(Histogram h, int levels) {
     long[] hist = h.counts();
     int n = hist.length;
     double best = Double.MAX_VALUE;
     int bestI = n;
     double[] p = new double[n];
     double[] q = new double[n];
-    double[] level = new double[LEVELS];
+    double[] level = new double[levels];
     long tail = 0;
-    for (int j = LEVELS; j < n; j++) {
+    for (int j = levels; j < n; j++) {
       tail += hist[j];
     }
-    for (int i = LEVELS; i <= n; i++) {
+    for (int i = levels; i <= n; i++) {
       for (int j = 0; j < i; j++) {
         p[j] = hist[j];
       }
@@ -92,8 +102,8 @@ enum Threshold {
       if (i < n) {
         tail -= hist[i];
       }
-      double per = (double) i / LEVELS;
-      for (int k = 0; k < LEVELS; k++) {
+      double per = (double) i / levels;
+      for (int k = 0; k < levels; k++) {
         double start = k * per;
         double end = start + per;
         int up = (int) Math.ceil(start);
@@ -115,7 +125,7 @@ enum Threshold {
         level[k] = count == 0 ? 0 : sum / count;
       }
       java.util.Arrays.fill(q, 0, i, 0);
-      for (int k = 0; k < LEVELS; k++) {
+      for (int k = 0; k < levels; k++) {
         double start = k * per;
         double end = start + per;
         int up = (int) Math.ceil(start);
@@ -164,15 +174,18 @@ enum Threshold {
     return d;
   }
 
-  /** The T (on bin edges from 64 bins up) minimising Σ count·err²: Δ²/12 inside, (|x|−T)² beyond. */
-  static float mse(Histogram h) {
+  /**
+   * The T (on bin edges from 64 bins up) minimising Σ count·err²: Δ²/12 inside (Δ = T / (levels − 1)),
+   * (|x|−T)² beyond.
+   */
+  static float mse(Histogram h, int levels) {
     long[] c = h.counts();
     float w = h.binWidth();
     double best = Double.MAX_VALUE;
     float bestT = h.absMax();
     for (int i = 64; i <= c.length; i++) {
       double t = i * w;
-      double step = t / 127;
+      double step = t / (levels - 1);
       double inside = step * step / 12;
       double e = 0;
       for (int j = 0; j < c.length; j++) {

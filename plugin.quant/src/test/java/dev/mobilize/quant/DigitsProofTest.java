@@ -66,6 +66,19 @@ class DigitsProofTest {
   }
 
   /**
+   * Asymmetric activations (the ONNX exporter's form): the ReLU outputs read the shared zero point -128,
+   * same accuracy, and ONNX Runtime runs the file and agrees.
+   */
+  @Test
+  void asymmetricActivationsKeepTestAccuracy() throws Exception {
+    Model int8 = prove("kl", Map.of(Quantizer.ACTIVATIONS, "asymmetric"));
+    long unsigned = int8.graph().nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")
+        && n.input(2).equals(InsertQdq.UNSIGNED_ZERO_POINT)).count();
+    assertTrue(unsigned >= 3, unsigned + " tensors quantized from zero point -128");
+    assertEquals(-128, int8.graph().initializer(InsertQdq.UNSIGNED_ZERO_POINT).orElseThrow().toByteArray()[0]);
+  }
+
+  /**
    * The extended form (every output quantized, pooling in the QDQ style, as TNN asks): same accuracy,
    * ONNX Runtime still runs it and agrees; every Conv/Gemm output and both poolings sit between Q→DQ pairs.
    */
@@ -121,7 +134,7 @@ class DigitsProofTest {
     }
     double agreement = (double) agree / q.length;
     System.out.printf("digits_cnn %s%s: test accuracy float %.2f%%, int8 %.2f%% (drop %.2f pp); ONNX Runtime agrees"
-        + " with our int8 on %.2f%% of %d images; report: %s%n", method, more.isEmpty() ? "" : " (extended form)", 100 * floatAcc, 100 * int8Acc,
+        + " with our int8 on %.2f%% of %d images; report: %s%n", method, more.isEmpty() ? "" : " " + more, 100 * floatAcc, 100 * int8Acc,
         100 * (floatAcc - int8Acc), 100 * agreement, q.length, r.report().outputs());
     assertTrue(floatAcc - int8Acc <= 0.005, method + ": int8 test accuracy " + int8Acc + " vs float " + floatAcc);
     assertTrue(agreement >= 0.99, method + ": ONNX Runtime agrees with our int8 on only " + agreement);

@@ -48,30 +48,31 @@ class ImageNetProofTest {
   Path tmp;
 
   /**
-   * MobileNetV2 does not reach the issue's 0.99 in full int8 (0.96 to 0.98 with kl, mse and minmax; ncnn:
-   * 0.974): the bound below records what it does reach, and {@link #inputRoundingAloneCostsMobileNetV2TheBar}
-   * shows why no calibration can. Its int8 file is 0.272x: the per-channel int32 biases and their scales
-   * (x_scale · W_scale, which ONNX Runtime's QLinearConv fusion and every exporter read) and the QDQ names
-   * weigh on its 18k channels.
+   * The ONNX form is asymmetric (never-negative activations from zero point -128, option
+   * {@code activations=asymmetric}); the symmetric row is the form ncnn, TNN, MNN and MACE get. MobileNetV2
+   * in full int8 stays below the issue's 0.99 (symmetric 0.96 to 0.98 with kl, mse and minmax, ncnn: 0.974;
+   * asymmetric 0.965 to 0.982): {@link #inputRoundingAloneCostsMobileNetV2TheBar} shows why. With asymmetric
+   * activations keeping its first 11 convolutions float (blocks 0 to 4, 2.4% of the weights) reaches 0.99
+   * (symmetric needs 14); its file is then 0.2747x here, about 0.270x with the shorter QDQ names of the size work.
    */
   @ParameterizedTest
   @CsvSource({
-      "resnet18, kl, 0.99, 0.27, -",
-      "resnet18, mse, 0.99, 0.27, -",
-      "mobilenet_v2, kl, 0.96, 0.2725, -",
-      "mobilenet_v2, mse, 0.955, 0.2725, -",
-      "mobilenet_v2, minmax, 0.96, 0.2725, -",
-      // mixed precision: the first 14 convs (blocks 0 to 5) float reach the bar, at 0.277x
-      "mobilenet_v2, kl, 0.99, 0.278, /features/features.0/features.0.0/Conv;"
+      "resnet18, kl, asymmetric, 0.99, 0.27, -",
+      "resnet18, mse, asymmetric, 0.99, 0.27, -",
+      "mobilenet_v2, kl, symmetric, 0.96, 0.2725, -",
+      "mobilenet_v2, kl, asymmetric, 0.97, 0.2725, -",
+      "mobilenet_v2, mse, asymmetric, 0.97, 0.2725, -",
+      "mobilenet_v2, minmax, asymmetric, 0.96, 0.2725, -",
+      // mixed precision: the first 11 convs (blocks 0 to 4) float reach the bar
+      "mobilenet_v2, kl, asymmetric, 0.99, 0.275, /features/features.0/features.0.0/Conv;"
           + "/features/features.1/conv/conv.0/conv.0.0/Conv;/features/features.1/conv/conv.1/Conv;/features/features.2/conv/conv.0/conv.0.0/Conv;"
           + "/features/features.2/conv/conv.1/conv.1.0/Conv;/features/features.2/conv/conv.2/Conv;"
           + "/features/features.3/conv/conv.0/conv.0.0/Conv;/features/features.3/conv/conv.1/conv.1.0/Conv;"
           + "/features/features.3/conv/conv.2/Conv;/features/features.4/conv/conv.0/conv.0.0/Conv;"
-          + "/features/features.4/conv/conv.1/conv.1.0/Conv;/features/features.4/conv/conv.2/Conv;"
-          + "/features/features.5/conv/conv.0/conv.0.0/Conv;/features/features.5/conv/conv.1/conv.1.0/Conv",
+          + "/features/features.4/conv/conv.1/conv.1.0/Conv",
   })
-  void int8KeepsCosine(String name, String method, double minCosine, double maxSize, String keepFloat)
-      throws Exception {
+  void int8KeepsCosine(String name, String method, String activations, double minCosine, double maxSize,
+      String keepFloat) throws Exception {
     Path dir = SharedData.dir("models/" + name);
     Model f = Optimized.read(dir.resolve("model.onnx"));
     Random random = new Random(20261128);
@@ -83,7 +84,7 @@ class ImageNetProofTest {
       tests.add(normal(random, 1));
     }
     Options o = Options.of(Map.of(Quantizer.CALIB, calib.toString(), Quantizer.METHOD, method,
-        Quantizer.KEEP_FLOAT, keepFloat.equals("-") ? "" : keepFloat.replace(';', ',')));
+        Quantizer.ACTIVATIONS, activations, Quantizer.KEEP_FLOAT, keepFloat.equals("-") ? "" : keepFloat.replace(';', ',')));
     Quantizer q = new PostTrainingQuantizer(new CpuGraphExecutor(), List.of(new OnnxTensorFormat()));
     Model int8 = q.quantizeInt8(f, o, Quantizer.Progress.NONE).model();
     String input = f.graph().inputs().get(0).name();
@@ -118,11 +119,11 @@ class ImageNetProofTest {
     long is = Files.size(int8File);
     long hs = Files.size(new OnnxExporter().write(q.storeWeightsFloat16(f, Options.NONE), tmp, "fp16", Options.NONE)
         .get(0));
-    System.out.printf("%s %s (kept float: %s): int8 cosine on test input + 8 fresh:%s; min %.4f max %.4f;"
+    System.out.printf("%s %s %s (kept float: %s): int8 cosine on test input + 8 fresh:%s; min %.4f max %.4f;"
         + " ONNX Runtime on the int8 ONNX: cosine to our int8 >= %.4f, to float >= %.4f; ONNX int8 %.4fx, fp16 %.4fx"
-        + " of float%n", name, method, keepFloat.equals("-") ? "none" : keepFloat.split(";").length + " convs", all,
+        + " of float%n", name, method, activations, keepFloat.equals("-") ? "none" : keepFloat.split(";").length + " convs", all,
         worst, best, ortWorst, ortToFloat, (double) is / fs, (double) hs / fs);
-    assertTrue(worst >= minCosine, name + " " + method + ": worst cosine " + worst);
+    assertTrue(worst >= minCosine, name + " " + method + " " + activations + ": worst cosine " + worst);
     // ONNX Runtime rounds some requantized values the other way (float accumulation); MobileNetV2 amplifies
     // those one-unit differences like quantization noise (0.994), ResNet-18 does not (0.9998)
     assertTrue(ortWorst >= 0.99, "ONNX Runtime disagrees with our int8: cosine " + ortWorst);

@@ -104,6 +104,24 @@ class InsertQdqTest {
   }
 
   @Test
+  void neverNegativeValuesReadTheSharedZeroPointMinus128() {
+    Model m = model();
+    List<QuantTarget> t = QuantTargets.find(m.graph());
+    Map<String, Float> scales = Map.of("x", 0.1f, "p", 0.05f, "r", 0.05f, "y", 0.2f);
+    Model q = InsertQdq.apply(m, t, InsertQdq.quantizedValues(m.graph(), t), scales, Set.of("p"), Map.of(), "kl");
+    Graph g = q.graph();
+    for (Node n : g.nodes()) {
+      if (n.opType().endsWith("QuantizeLinear") && g.initializer(n.input(0)).isEmpty()) {
+        assertEquals(n.name().startsWith("p_") ? "int8_zero_point_unsigned" : "int8_zero_point", n.input(2), n.name());
+      }
+    }
+    assertEquals(-128, g.initializer("int8_zero_point_unsigned").orElseThrow().toByteArray()[0]);
+    assertEquals(DataType.INT8, g.initializer("int8_zero_point_unsigned").orElseThrow().type());
+    // the bias scale is x_scale · W_scale whatever the zero points: conv2 has no bias, conv1 reads x (symmetric)
+    assertEquals(0.1f * (2f / 127), g.initializer("b_scale").orElseThrow().toFloatArray()[0], 1e-9f);
+  }
+
+  @Test
   void sharedZeroPointAvoidsAnExistingName() {
     Model m = model();
     Graph g0 = m.graph().toBuilder().initializer("int8_zero_point", Tensor.scalar(3f)).build();
@@ -134,9 +152,9 @@ class InsertQdqTest {
     Set<String> values = scope.values(m.graph(), t, extra);
     assertEquals(Set.of("x", "r", "p", "y"), values);
     Map<String, Float> scales = new HashMap<>(Map.of("x", 0.1f, "p", 0.05f, "r", 0.04f, "y", 0.2f));
-    Int8Scope.shareScales(extra, scales);
+    Int8Scope.shareScales(extra, scales, new java.util.HashSet<>());
     assertEquals(0.04f, scales.get("p"), "MaxPool keeps its input's scale");
-    Model q = InsertQdq.apply(m, t, values, scales, Map.of(), "kl");
+    Model q = InsertQdq.apply(m, t, values, scales, Set.of(), Map.of(), "kl");
     String ops = q.graph().nodes().stream().map(n -> n.name() + ":" + n.opType()).collect(Collectors.joining(" "));
     assertEquals("x_QuantizeLinear:QuantizeLinear x_DequantizeLinear:DequantizeLinear"
         + " w_DequantizeLinear:DequantizeLinear b_DequantizeLinear:DequantizeLinear conv1:Conv relu1:Relu"
