@@ -11,7 +11,8 @@ import dev.mobilize.ir.Node;
  * {@link Requantize} to int8 with {@code x_scale * W_scale[c] / y_scale} and {@code y_zero_point}. A
  * non-zero input zero point needs the exact float path; a residual needs zero points 0. With a residual ({@code ..., y_scale, r_q, r_scale}) the
  * result is {@code Q(y + DQ(r_q))} instead ({@link ExactFloatInt8Conv#runResidual}). When the sums fit float32 exactly (nearly always) they are
- * computed on the float kernels ({@link ExactFloatInt8Conv}); otherwise depthwise convolutions run on
+ * computed on the float kernels ({@link ExactFloatInt8Conv}; depthwise ones chunk by chunk in
+ * {@link Int8DepthwiseOnFloats}, the others with one group, on int8 columns, with int8 packing and epilogue in {@link Int8GemmOnFloats}); otherwise depthwise convolutions run on
  * {@link Int8Depthwise}, the others as an int8 GEMM ({@link Int8Gemm}) per group over im2col columns
  * (1x1 convolutions with unit stride read the input directly). Weights are packed once, when the
  * node is prepared.
@@ -51,10 +52,15 @@ final class Int8Conv implements Kernel {
       throw new IllegalStateException(node.describe() + ": a residual needs weights on the exact float path, a"
           + " constant scale and output zero point 0");
     }
+    Int8DepthwiseOnFloats dwFloats = depthwise && !residual
+        ? Int8DepthwiseOnFloats.ifExact(wb, m, kh, kw, bias, rq, xZero) : null;
+    Int8GemmOnFloats gemmFloats = group == 1 && onFloats != null
+        ? Int8GemmOnFloats.ifExact(wb, m, k, bias, rq, xZero) : null;
     Int8Depthwise dw = depthwise && onFloats == null ? new Int8Depthwise(wb, m, kh, kw, bias, rq) : null;
     int[] wp = depthwise || onFloats != null ? null : Int8Gemm.packA(wb, 0, m, k);
     short[][] packed = new short[1][];
     int[][][] planes = new int[1][][];
+    float[][][][] scratch = new float[1][][][];
     return (in, ex) -> {
       NdArray x = in[0];
       if (x.rank() != 4 || x.dim(1) != cg * group) {
@@ -73,10 +79,32 @@ final class Int8Conv implements Kernel {
       byte[] out = ex.bytes(n * m * cols);
       boolean direct = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
           && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
+      if (gemmFloats != null && (!residual || java.util.Arrays.equals(in[6].shape, new int[] {n, m, oh, ow}))) {
+        if (scratch[0] == null) {
+          scratch[0] = new float[ex.parallel.threads()][][];
+        }
+        byte[] cols8 = direct ? xb : ex.bytes(n * k * cols);
+        for (int i = 0; i < n && !direct; i++) {
+          Int8GemmOnFloats.im2col(xb, i, cg, h, wd, kh, kw, win, xZero, cols8, ex.parallel);
+        }
+        gemmFloats.run(cols8, n, cols, out, residual ? Int8Tensors.bytes(in[6]) : null, residual ? rScale.f[0] : 0f,
+            yScale.f[0], ex.parallel, scratch[0]);
+        if (!direct) {
+          ex.release(cols8);
+        }
+        return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
+      }
       if (residual) {
         ex.release(out);
         return new NdArray[] {onFloats.runResidual(node, xb, n, cg, h, wd, kh, kw, win, direct, in[6], rScale.f[0],
             yScale.f[0], ex)};
+      }
+      if (dwFloats != null) {
+        if (scratch[0] == null) {
+          scratch[0] = new float[ex.parallel.threads()][][];
+        }
+        dwFloats.run(xb, n, h, wd, win, out, ex.parallel, scratch[0]);
+        return new NdArray[] {NdArray.ofBytes(new int[] {n, m, oh, ow}, out)};
       }
       if (onFloats != null) {
         onFloats.run(xb, n, cg, h, wd, kh, kw, win, direct, out, ex);

@@ -19,6 +19,10 @@ final class QuantizeInt8 implements Kernel {
       byte[] o = ex.bytes(n);
       float[] f = x.floats();
       ex.parallel.forRange(n, 16384, (a, b) -> {
+        if (Int8Gemm.VECTOR) {
+          VectorInt8.quantize(f, scale, zero, o, a, b);
+          return;
+        }
         for (int i = a; i < b; i++) {
           // float32 division, as the reference computes it
           o[i] = (byte) Math.max(-128, Math.min(127, Math.rint(f[i] / scale) + zero));

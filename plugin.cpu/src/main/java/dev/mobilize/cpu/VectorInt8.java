@@ -184,6 +184,12 @@ final class VectorInt8 {
    */
   static void addResidual(float[] sums, int o, float bias, float scale, byte[] r, float rScale, float yScale,
       int count, byte[] out) {
+    addResidual(sums, o, bias, scale, r, o, rScale, yScale, count, out, o);
+  }
+
+  /** As above with offsets of their own: sums from {@code so}, {@code r} from {@code ro}, {@code out} from {@code o}. */
+  static void addResidual(float[] sums, int so, float bias, float scale, byte[] r, int ro, float rScale, float yScale,
+      int count, byte[] out, int o) {
     FloatVector b = FloatVector.broadcast(F, bias);
     FloatVector s = FloatVector.broadcast(F, scale);
     FloatVector rs = FloatVector.broadcast(F, rScale);
@@ -192,16 +198,81 @@ final class VectorInt8 {
     FloatVector hi = FloatVector.broadcast(F, 127f);
     FloatVector magic = FloatVector.broadcast(F, MAGIC);
     IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
-    int i = o;
-    for (; i + L <= o + count; i += L) {
-      FloatVector rv = ((FloatVector) ByteVector.fromArray(B, r, i).convertShape(VectorOperators.B2F, F, 0)).mul(rs);
-      FloatVector v = FloatVector.fromArray(F, sums, i).add(b).mul(s).add(rv).div(ys).max(lo).min(hi).add(magic);
+    int i = 0;
+    for (; i + L <= count; i += L) {
+      FloatVector rv = ((FloatVector) ByteVector.fromArray(B, r, ro + i).convertShape(VectorOperators.B2F, F, 0))
+          .mul(rs);
+      FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(s).add(rv).div(ys).max(lo).min(hi).add(magic);
       v.reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
-          .intoArray(out, i);
+          .intoArray(out, o + i);
     }
-    for (; i < o + count; i++) {
-      float y = (sums[i] + bias) * scale;
-      out[i] = (byte) Math.max(-128, Math.min(127, Math.rint((y + r[i] * rScale) / yScale)));
+    for (; i < count; i++) {
+      float y = (sums[so + i] + bias) * scale;
+      out[o + i] = (byte) Math.max(-128, Math.min(127, Math.rint((y + r[ro + i] * rScale) / yScale)));
+    }
+  }
+
+  /**
+   * Packs {@code X[0..k)[j0..j1)} minus {@code zeroPoint} ({@code X} int8, rows {@code ldx} apart from
+   * {@code off}) as floats in the layout of {@link VectorSgemm#packB}: panels of {@code nr} columns,
+   * {@code k} rows each, then a last narrower panel zero-padded to whole vectors.
+   */
+  static void packB(byte[] x, int off, int ldx, int k, int j0, int j1, int zeroPoint, float[] bp, int nr) {
+    int cols = j1 - j0;
+    int whole = cols / nr;
+    int w = cols - whole * nr;
+    int full = w / L * L;
+    int wv = (w + L - 1) / L * L;
+    int tail = whole * nr * k;
+    FloatVector zp = FloatVector.broadcast(F, (float) zeroPoint);
+    for (int kk = 0, src = off + j0; kk < k; kk++, src += ldx) {
+      int o = kk * nr;
+      int sp = src;
+      for (int p = 0; p < whole; p++, o += k * nr, sp += nr) {
+        for (int v = 0; v < nr; v += L) {
+          ((FloatVector) ByteVector.fromArray(B, x, sp + v).convertShape(VectorOperators.B2F, F, 0)).sub(zp)
+              .intoArray(bp, o + v);
+        }
+      }
+      if (w > 0) {
+        o = tail + kk * wv;
+        for (int v = 0; v < full; v += L) {
+          ((FloatVector) ByteVector.fromArray(B, x, sp + v).convertShape(VectorOperators.B2F, F, 0)).sub(zp)
+              .intoArray(bp, o + v);
+        }
+        for (int v = full; v < wv; v++) {
+          bp[o + v] = v < w ? x[sp + v] - zeroPoint : 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * QuantizeLinear to int8: {@code o[i] = saturate(rint(f[i] / scale) + zero)} for {@code i} in
+   * {@code [from, to)}, the float32 division as the reference computes it. Clamping to the integers
+   * {@code -128 - zero}, {@code 127 - zero} before rounding equals clamping after it; a vector with a
+   * NaN goes the scalar way (where NaN becomes 0).
+   */
+  static void quantize(float[] f, float scale, int zero, byte[] o, int from, int to) {
+    FloatVector s = FloatVector.broadcast(F, scale);
+    FloatVector lo = FloatVector.broadcast(F, -128f - zero);
+    FloatVector hi = FloatVector.broadcast(F, 127f - zero);
+    FloatVector magic = FloatVector.broadcast(F, MAGIC);
+    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - zero); // rounds, then adds the zero point
+    int i = from;
+    for (; i + L <= to; i += L) {
+      FloatVector v = FloatVector.fromArray(F, f, i).div(s);
+      if (v.test(VectorOperators.IS_NAN).anyTrue()) {
+        for (int j = i; j < i + L; j++) {
+          o[j] = (byte) Math.max(-128, Math.min(127, Math.rint(f[j] / scale) + zero));
+        }
+        continue;
+      }
+      v.max(lo).min(hi).add(magic).reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0)
+          .reinterpretAsBytes().intoArray(o, i);
+    }
+    for (; i < to; i++) {
+      o[i] = (byte) Math.max(-128, Math.min(127, Math.rint(f[i] / scale) + zero));
     }
   }
 
@@ -213,6 +284,18 @@ final class VectorInt8 {
     }
     for (; i < to; i++) {
       f[i] = x[i];
+    }
+  }
+
+  /** {@code f[i] = x[xo + i] - zeroPoint} for {@code i} in {@code [0, count)}. */
+  static void widen(byte[] x, int xo, int zeroPoint, float[] f, int count) {
+    FloatVector zp = FloatVector.broadcast(F, (float) zeroPoint);
+    int i = 0;
+    for (; i + L <= count; i += L) {
+      ((FloatVector) ByteVector.fromArray(B, x, xo + i).convertShape(VectorOperators.B2F, F, 0)).sub(zp).intoArray(f, i);
+    }
+    for (; i < count; i++) {
+      f[i] = x[xo + i] - zeroPoint;
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.Random;
  * with the same thread count, the two alternating run by run. The int8 model is the float one
  * min-max quantized by {@link QdqFixture} (activations from one standard-normal input). Not a test:
  * {@code bench/int8-vs-float [threads] [runs] [model] [int8-model]} ({@code -Dwarmup=N}, {@code -Dpause=ms},
- * {@code -Dmobilize.cpu.profile=true} for the time per op type and node, int8 against float). With
+ * {@code -Dmobilize.cpu.profile=true} for the time per op type and node, int8 against float, {@code -Dnodes=N}
+ * for the N slowest int8 nodes). With
  * {@code int8-model} (a QDQ ONNX file, e.g. from {@code mobilize convert --int8}) that model is the int8 one.
  */
 public final class Int8MobileNetBenchmark {
@@ -79,7 +80,7 @@ public final class Int8MobileNetBenchmark {
           .forEach(e -> System.out.printf("  float %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
       times.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
           .forEach(e -> System.out.printf("  int8 %-24s %8.2f ms/run%n", e.getKey(), e.getValue() / 1e6 / runs));
-      nodes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(15)
+      nodes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(Integer.getInteger("nodes", 15))
           .forEach(e -> System.out.printf("  int8 node %-50s %8.2f ms/run (float %.2f)%n", e.getKey(),
               e.getValue() / 1e6 / runs, floatNodes.getOrDefault(e.getKey().substring(e.getKey().indexOf(' ') + 1), 0L)
                   / 1e6 / runs));
