@@ -152,7 +152,7 @@ final class Conv implements Kernel {
     int pt = win.padBegin[0];
     int pl = win.padBegin[1];
     int rows = cg * kh * kw;
-    parallel.forRange(rows, 8, (from, to) -> {
+    parallel.forRange(rows, 1, (from, to) -> { // a 3-channel stem has only 27 rows: keep the parts even
       for (int row = from; row < to; row++) {
         int kx = row % kw;
         int ky = (row / kw) % kh;

@@ -143,18 +143,29 @@ final class Sgemm {
       nc = Math.max(nr, ceilDiv(ceilDiv(n, target), nr) * nr);
     }
     int colBlock = nc;
-    int colBlocks = ceilDiv(n, nc);
-    // splitting rows repacks B per row block: only as far as to give each thread a few blocks
+    // a remainder narrower than a panel joins the last block rather than making a small block of its own
+    int colBlocks = n > nc && n % nc < nr ? n / nc : ceilDiv(n, nc);
+    // splitting rows costs a pack of B per thread: only as far as to give each thread a few blocks
     int rowBlocks = Math.min(panels, ceilDiv(Math.min(target, 4 * parallel.threads()), colBlocks));
+    // the chunks of a column block follow each other, and a thread packs B again only when its next
+    // chunk is of another column block: with few columns (7x7 planes) B is packed once per thread, not
+    // once per row block
+    float[][] packedIn = new float[parallel.threads()][];
+    int[] packedBlock = new int[parallel.threads()];
     parallel.forChunks(rowBlocks * colBlocks, (t, chunk) -> {
-      int j0 = chunk % colBlocks * colBlock;
-      int j1 = Math.min(n, j0 + colBlock);
-      int rb = chunk / colBlocks;
+      int cb = chunk / rowBlocks;
+      int j0 = cb * colBlock;
+      int j1 = cb == colBlocks - 1 ? n : j0 + colBlock;
+      int rb = chunk % rowBlocks;
       int p0 = panels * rb / rowBlocks;
       int i0 = p0 * MR;
       int i1 = Math.min(m, panels * (rb + 1) / rowBlocks * MR);
-      float[] bp = parallel.scratch(t, VectorSgemm.packedSize(k, colBlock));
-      VectorSgemm.packB(b, bOff, ldb, k, j0, j1, bp);
+      float[] bp = parallel.scratch(t, VectorSgemm.packedSize(k, j1 - j0));
+      if (packedIn[t] != bp || packedBlock[t] != cb) {
+        VectorSgemm.packB(b, bOff, ldb, k, j0, j1, bp);
+        packedIn[t] = bp;
+        packedBlock[t] = cb;
+      }
       VectorSgemm.block(packedA, p0 * k * MR, bp, k, i1 - i0, j1 - j0, c, cOff + i0 * ldc + j0, ldc, e, i0);
     });
   }

@@ -18,6 +18,11 @@ final class VectorSgemm {
   static final int L = S.length();
   /** Columns per B panel. */
   static final int NR = 3 * L;
+  /**
+   * A block's last columns, when no more than this many are left past whole vectors, go through
+   * {@link #narrowColumns} (only when a vector holds two panel rows, {@code 2 * MR} floats).
+   */
+  private static final int NARROW_COLS = L == 2 * Sgemm.MR ? 4 : 0;
 
   private VectorSgemm() {}
 
@@ -96,7 +101,8 @@ final class VectorSgemm {
       }
       int w = cols - j;
       int wv = (w + L - 1) / L * L;
-      for (int v = 0; v < wv; v += L) {
+      int vend = w % L <= NARROW_COLS ? w / L * L : wv; // the last few columns go to narrowColumns
+      for (int v = 0; v < vend; v += L) {
         int co = cOff + i * ldc + j + v;
         int n = Math.min(L, w - v);
         if (r == mr && n == L) {
@@ -109,6 +115,93 @@ final class VectorSgemm {
         if (e.residual != null) {
           addResidual(c, co, ldc, r, n, e);
         }
+      }
+    }
+    int w = cols % NR;
+    if (w % L != 0 && w % L <= NARROW_COLS) {
+      int j = cols - w % L;
+      narrowColumns(pa, paOff, bp, cols / NR * NR * k + w / L * L, (w + L - 1) / L * L, k, rows, w % L, c,
+          cOff + j, ldc, e, i0, lo, hi);
+    }
+  }
+
+  /**
+   * The last {@code w <= NARROW_COLS} columns of a block, at {@code bp[bo + kk * ldb + t]}: the rows of
+   * an A panel (as it is packed, {@link Sgemm#MR} floats per k) in the low lanes of a vector and one
+   * value of B broadcast, four panels at a time, where {@link #kernel8x1} would waste all but {@code w}
+   * of its lanes. The same sums in the same order as {@link #kernel8x1}. Only the preferred species is
+   * used: a second float species makes C2 box the vectors of the other kernels.
+   */
+  private static void narrowColumns(float[] pa, int paOff, float[] bp, int bo, int ldb, int k, int rows, int w,
+      float[] c, int cOff, int ldc, Sgemm.Epilogue e, int i0, float lo, float hi) {
+    int mr = Sgemm.MR;
+    float[] sums = new float[4 * L];
+    float[] bias = new float[4 * L];
+    for (int i = 0; i < rows; i += 4 * mr) {
+      int panels = Math.min(4, (rows - i + mr - 1) / mr);
+      for (int r = 0; r < 4 * mr; r++) {
+        bias[r / mr * L + r % mr] = e.bias != null && i + r < rows ? e.bias[e.biasOff + i0 + i + r] : 0f;
+      }
+      for (int t = 0; t < w; t++) {
+        if (panels == 4) {
+          narrow4(pa, paOff + i * k, bp, bo + t, ldb, k, bias, sums);
+        } else {
+          for (int q = 0; q < panels; q++) {
+            narrow1(pa, paOff + (i + q * mr) * k, bp, bo + t, ldb, k, bias, q * L, sums);
+          }
+        }
+        for (int r = 0, end = Math.min(4 * mr, rows - i); r < end; r++) {
+          c[cOff + (i + r) * ldc + t] = Math.min(Math.max(sums[r / mr * L + r % mr], lo), hi);
+        }
+      }
+      if (e.residual != null) {
+        addResidual(c, cOff + i * ldc, ldc, Math.min(4 * mr, rows - i), w, e);
+      }
+    }
+  }
+
+  /**
+   * One column of four consecutive A panels: {@code sums[q * L + r] = bias[q * L + r] + sum_k A[q * MR + r][k]
+   * b[bo + k * ldb]} for {@code r < MR}. A vector load at k reads rows k and k + 1 of a panel; the lanes of
+   * k + 1 are not used, and the last k, whose load would pass the panel's end, is added by scalar fma.
+   */
+  private static void narrow4(float[] a, int ao, float[] b, int bo, int ldb, int k, float[] bias, float[] sums) {
+    int step = k * Sgemm.MR;
+    FloatVector c0 = FloatVector.fromArray(S, bias, 0);
+    FloatVector c1 = FloatVector.fromArray(S, bias, L);
+    FloatVector c2 = FloatVector.fromArray(S, bias, 2 * L);
+    FloatVector c3 = FloatVector.fromArray(S, bias, 3 * L);
+    for (int kk = 0; kk < k - 1; kk++, ao += 8, bo += ldb) {
+      FloatVector x = FloatVector.broadcast(S, b[bo]);
+      c0 = FloatVector.fromArray(S, a, ao).fma(x, c0);
+      c1 = FloatVector.fromArray(S, a, ao + step).fma(x, c1);
+      c2 = FloatVector.fromArray(S, a, ao + 2 * step).fma(x, c2);
+      c3 = FloatVector.fromArray(S, a, ao + 3 * step).fma(x, c3);
+    }
+    c0.intoArray(sums, 0);
+    c1.intoArray(sums, L);
+    c2.intoArray(sums, 2 * L);
+    c3.intoArray(sums, 3 * L);
+    lastK(a, ao, step, 4, b[bo], sums, 0);
+  }
+
+  /** One column of one A panel into {@code sums[so..so + MR)}, as {@link #narrow4}. */
+  private static void narrow1(float[] a, int ao, float[] b, int bo, int ldb, int k, float[] bias, int so,
+      float[] sums) {
+    FloatVector c0 = FloatVector.fromArray(S, bias, so);
+    for (int kk = 0; kk < k - 1; kk++, ao += 8, bo += ldb) {
+      c0 = FloatVector.fromArray(S, a, ao).fma(FloatVector.broadcast(S, b[bo]), c0);
+    }
+    c0.intoArray(sums, so);
+    lastK(a, ao, 0, 1, b[bo], sums, so);
+  }
+
+  /** {@code sums[so + q * L + r] += a[ao + q * step + r] * bv} (one rounding) for {@code panels} panels. */
+  private static void lastK(float[] a, int ao, int step, int panels, float bv, float[] sums, int so) {
+    for (int q = 0; q < panels; q++) {
+      for (int r = 0; r < Sgemm.MR; r++) {
+        int o = so + q * L + r;
+        sums[o] = Math.fma(a[ao + q * step + r], bv, sums[o]);
       }
     }
   }

@@ -16,10 +16,15 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SgemmTest {
 
-  /** {m, n, k}: tiny, whole panels, ragged rows and columns, fewer rows than a panel, deep k. */
+  /**
+   * {m, n, k}: tiny, whole panels, ragged rows and columns, fewer rows than a panel, deep k; a few
+   * columns past whole vectors over several panels (MobileNet's 7x7 and 14x14 planes); column blocks
+   * whose remainder joins the last block.
+   */
   private static final int[][] SHAPES = {
       {1, 1, 1}, {3, 17, 5}, {8, 48, 16}, {9, 49, 7}, {16, 100, 33}, {24, 196, 64}, {7, 1000, 40},
-      {1, 70, 300}, {40, 12, 3}, {17, 97, 130}, {64, 1, 9}};
+      {1, 70, 300}, {40, 12, 3}, {17, 97, 130}, {64, 1, 9}, {40, 49, 96}, {33, 50, 200}, {72, 196, 100},
+      {24, 1060, 80}};
 
   @TestFactory
   Stream<DynamicTest> matchesReference() {
