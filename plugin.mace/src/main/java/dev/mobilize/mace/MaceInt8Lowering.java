@@ -8,6 +8,10 @@ import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Shape;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
+import dev.mobilize.qdq.QdqConstant;
+import dev.mobilize.qdq.QdqMatcher;
+import dev.mobilize.qdq.QdqPair;
+import dev.mobilize.qdq.QuantizedOp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,12 +69,6 @@ final class MaceInt8Lowering {
     return n.attributes().has(SCALE);
   }
 
-  /** A Q→DQ pair on an activation: the float value, the int8 value and the scale. */
-  private record Pair(String x, String q, float scale, Node quantize) {}
-
-  /** A dequantized constant: int8/int32 values, scales and axis. */
-  private record Dq(Tensor q, float[] scale, int axis) {}
-
   /** A lowered op: the op, the activation, MaxPools and Flatten after it, the final Q, and its uint8 output. */
   private record Plan(Node op, List<Node> chain, Node quantize, float outScale, int outZero) {}
 
@@ -89,11 +87,11 @@ final class MaceInt8Lowering {
 
   private static final class Run {
     final Graph g;
-    final Map<String, Node> producer = new HashMap<>();
     final Map<String, List<Node>> consumers = new HashMap<>();
     final Set<String> outputs = new HashSet<>();
-    final Map<String, Pair> pairs = new HashMap<>();       // DQ output -> pair
-    final Map<String, Dq> consts = new HashMap<>();        // DQ output -> dequantized constant
+    final QdqMatcher qdq;
+    final Map<String, QdqPair> pairs = new HashMap<>();    // DQ output -> symmetric int8 pair
+    final Map<String, QdqConstant> consts = new HashMap<>(); // DQ output -> symmetric dequantized constant
     final Map<String, Plan> plans = new LinkedHashMap<>(); // op name -> plan
     final Map<String, float[]> uint8 = new HashMap<>();    // uint8 value -> {scale, zero point}
     final Map<String, long[]> dims4 = new HashMap<>();     // uint8 value -> its NCHW dims
@@ -106,8 +104,8 @@ final class MaceInt8Lowering {
       this.g = g;
       this.warn = warn;
       this.b = g.toBuilder();
+      this.qdq = QdqMatcher.of(g);
       for (Node n : g.nodes()) {
-        n.outputs().forEach(o -> producer.put(o, n));
         n.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
         taken.addAll(n.inputs());
         taken.addAll(n.outputs());
@@ -117,11 +115,16 @@ final class MaceInt8Lowering {
     }
 
     Graph run() {
-      for (Node n : g.nodes()) {
-        if (n.domain().isEmpty() && n.opType().equals("DequantizeLinear")) {
-          classify(n);
+      qdq.pairs().forEach((v, p) -> {
+        if (p.symmetric() && int8(p.quantize())) {
+          pairs.put(v, p);
         }
-      }
+      });
+      qdq.constants().forEach((v, c) -> {
+        if (c.symmetric()) {
+          consts.put(v, c);
+        }
+      });
       for (Node n : g.nodes()) {
         boolean conv = CONVS.contains(n.opType()) && (n.domain().isEmpty() || n.domain().equals(Node.MOBILIZE_DOMAIN));
         boolean gemm = GEMMS.contains(n.opType()) && (n.domain().isEmpty() || n.domain().equals(Node.MOBILIZE_DOMAIN));
@@ -142,8 +145,8 @@ final class MaceInt8Lowering {
       for (Plan p : plans.values()) {
         uint8.put(p.quantize().output(0), new float[] {p.outScale(), p.outZero()});
       }
-      for (Pair pr : pairs.values()) {
-        uint8.putIfAbsent(pr.q(), new float[] {pr.scale(), 128});
+      for (QdqPair pr : pairs.values()) {
+        uint8.putIfAbsent(pr.quantized(), new float[] {pr.scale(), 128});
       }
       List<Node> nodes = new ArrayList<>();
       Set<String> pairDone = new HashSet<>();
@@ -163,17 +166,17 @@ final class MaceInt8Lowering {
           continue;
         }
         if (n.domain().isEmpty() && n.opType().equals("DequantizeLinear")) {
-          Pair pr = pairs.get(n.output(0));
+          QdqPair pr = pairs.get(n.output(0));
           if (pr != null) {
             if (pairDone.add(n.output(0)) && floatUse(n.output(0))) {
-              emitDequantize(pr.q(), n.output(0), n.name(), nodes);
+              emitDequantize(pr.quantized(), n.output(0), n.name(), nodes);
             }
             continue;
           }
-          Dq c = consts.get(n.output(0));
+          QdqConstant c = consts.get(n.output(0));
           if (c != null) {
             if (floatUse(n.output(0))) {
-              b.initializer(n.output(0), dequantize(c));
+              b.initializer(n.output(0), c.dequantized());
             }
             continue;
           }
@@ -192,36 +195,13 @@ final class MaceInt8Lowering {
       return built.toBuilder().initializers(kept).build();
     }
 
-    private void classify(Node dq) {
-      Tensor s = g.initializers().get(dq.input(1));
-      if (s == null) {
-        return;
-      }
-      Tensor zp = dq.hasInput(2) ? g.initializers().get(dq.input(2)) : null;
-      if (dq.hasInput(2) && (zp == null || !allZero(zp))) {
-        return;
-      }
-      Tensor q = g.initializers().get(dq.input(0));
-      if (q != null) {
-        int axis = (int) dq.attributes().getInt("axis", 1);
-        consts.put(dq.output(0), new Dq(q, s.toFloatArray(), axis < 0 ? axis + q.rank() : axis));
-        return;
-      }
-      Node qn = producer.get(dq.input(0));
-      if (qn == null || !qn.domain().isEmpty() || !qn.opType().equals("QuantizeLinear") || s.numElements() != 1) {
-        return;
-      }
-      Tensor qs = g.initializers().get(qn.input(1));
-      Tensor qz = qn.hasInput(2) ? g.initializers().get(qn.input(2)) : null;
-      if (qs == null || qs.numElements() != 1 || qs.toFloatArray()[0] != s.toFloatArray()[0]
-          || qn.hasInput(2) && (qz == null || qz.type() != DataType.INT8 || !allZero(qz))) {
-        return;
-      }
-      pairs.put(dq.output(0), new Pair(qn.input(0), qn.output(0), s.toFloatArray()[0], qn));
+    /** Whether a pair's QuantizeLinear writes int8 (its zero point is int8, or absent). */
+    private boolean int8(Node quantize) {
+      return !quantize.hasInput(2) || g.initializer(quantize.input(2)).map(t -> t.type() == DataType.INT8).orElse(false);
     }
 
     private boolean isPairQuantize(Node q) {
-      for (Pair p : pairs.values()) {
+      for (QdqPair p : pairs.values()) {
         if (p.quantize() == q) {
           return true;
         }
@@ -245,31 +225,24 @@ final class MaceInt8Lowering {
 
     /** Plans a lowered op; returns why it cannot be lowered, or null. */
     private String plan(Node n, boolean gemm) {
-      Pair in = pairs.get(n.input(0));
+      QdqMatcher.Match m = qdq.match(n);
+      if (!m.matched()) {
+        return m.reason();
+      }
+      QuantizedOp op = m.op();
+      QdqPair in = pairs.get(n.input(0));
       if (in == null) {
-        return "its input does not come through a QuantizeLinear→DequantizeLinear pair";
+        return "its input's QuantizeLinear→DequantizeLinear pair is not int8 with zero point 0 (zero point "
+            + op.input().zeroPoint() + ")";
       }
-      Dq w = consts.get(n.input(1));
-      if (w.q().type() != DataType.INT8) {
-        return "its weight is not int8";
-      }
-      if (n.hasInput(2) && (!consts.containsKey(n.input(2)) || consts.get(n.input(2)).q().type() != DataType.INT32)) {
-        return "its bias is not a dequantized int32 constant";
-      }
+      QdqConstant w = op.weight();
       Attributes a = n.attributes();
-      if (gemm) {
-        if (a.getFloat("alpha", 1f) != 1f || a.getFloat("beta", 1f) != 1f || a.getInt("transA", 0) != 0) {
-          return "Gemm with alpha/beta other than 1 or transA";
-        }
-        if (w.axis() != (a.getInt("transB", 0) != 0 ? 0 : 1)) {
-          return "its weight scales are not per output column";
-        }
-      } else {
-        if (w.q().rank() != 4 || w.axis() != 0) {
+      if (!gemm) {
+        if (w.values().rank() != 4) {
           return "its weight is not a per-output-channel [M, C/g, kh, kw] tensor";
         }
         long group = a.getInt("group", 1);
-        long[] d = w.q().dims();
+        long[] d = w.values().dims();
         if (group != 1 && !(d[1] == 1 && d[0] == group)) {
           return "group convolution (group " + group + ") other than depthwise has no uint8 kernel in MACE";
         }
@@ -293,27 +266,19 @@ final class MaceInt8Lowering {
       boolean act = false;
       List<Node> chain = new ArrayList<>();
       String v = n.output(0);
-      if (a.has(FusedOps.ACTIVATION)) {
-        float[] p = a.floats(FusedOps.ACTIVATION_PARAMS, new float[0]);
-        String kind = a.getString(FusedOps.ACTIVATION);
-        if (kind.equals("Relu")) {
+      if (!op.activation().isEmpty()) {
+        float[] p = op.activationBounds();
+        if (op.activation().equals("Relu")) {
           act = true;
-        } else if (kind.equals("Clip") && p.length >= 2 && p[0] == 0f && p[1] > 0f) {
+        } else if (op.activation().equals("Clip") && p.length >= 2 && p[0] == 0f && p[1] > 0f) {
           act = true;
           hi = p[1];
         } else {
-          return "activation " + kind + " has no uint8 form (Relu and Clip(0, hi) have)";
+          return "activation " + op.activation() + " has no uint8 form (Relu and Clip(0, hi) have)";
         }
-      } else {
-        Node c = only(v);
-        if (c != null && c.domain().isEmpty() && (c.opType().equals("Relu") || c.opType().equals("Clip"))) {
-          float[] bounds = clipBounds(c);
-          if (bounds != null) {
-            act = true;
-            hi = bounds[1];
-            chain.add(c);
-            v = c.output(0);
-          }
+        if (op.activationNode() != null) {
+          chain.add(op.activationNode());
+          v = op.output();
         }
       }
       long[] pre = null;
@@ -338,14 +303,14 @@ final class MaceInt8Lowering {
       if (pre != null && (pre.length != 4 || !onlyGemmReaders(q.output(0)))) {
         return "its flattened output is read by other than lowered Gemms";
       }
-      long[] inDims = dims(in.x());
-      if (gemm && (inDims == null || inDims.length != 2 && !dims4.containsKey(in.q()))) {
+      long[] inDims = dims(in.input());
+      if (gemm && (inDims == null || inDims.length != 2 && !dims4.containsKey(in.quantized()))) {
         return "its input is not a matrix";
       }
       if (!gemm && (inDims == null || inDims.length != 4)) {
         return "its input is not a 4-D feature map";
       }
-      double werr = requantizationError(w.q(), w.scale(), gemm ? (a.getInt("transB", 0) != 0 ? 0 : 1) : 0);
+      double werr = requantizationError(w.values(), w.scale(), w.axis());
       LOG.debug("node '{}': its int8 weight with one scale has relative L2 error {} against per-channel scales",
           n.name(), werr);
       float s = q.input(1).isEmpty() ? 1f : g.initializers().get(q.input(1)).toFloatArray()[0];
@@ -375,19 +340,6 @@ final class MaceInt8Lowering {
       return k.length == 2 && a.getInt("storage_order", 0) == 0 && p.outputs().size() == 1
           && java.util.Arrays.equals(a.ints("dilations", new long[] {1, 1}), new long[] {1, 1})
           && (a.getString("auto_pad", "NOTSET").equals("NOTSET") || a.getString("auto_pad", "").equals("VALID"));
-    }
-
-    /** Relu as {0, inf}, Clip(0, hi) with constant bounds as {0, hi}, else null. */
-    private float[] clipBounds(Node c) {
-      if (c.opType().equals("Relu")) {
-        return new float[] {0f, Float.POSITIVE_INFINITY};
-      }
-      Tensor lo = c.hasInput(1) ? g.initializers().get(c.input(1)) : null;
-      Tensor up = c.hasInput(2) ? g.initializers().get(c.input(2)) : null;
-      if (lo == null || lo.toFloatArray()[0] != 0f || c.hasInput(2) && up == null) {
-        return null;
-      }
-      return new float[] {0f, up == null ? Float.POSITIVE_INFINITY : up.toFloatArray()[0]};
     }
 
     /** The single consumer of a value that is no graph output, or null. */
@@ -480,14 +432,14 @@ final class MaceInt8Lowering {
     /** The lowered op (a Conv on uint8 values), then its MaxPools; the last writes the Q's output. */
     private void emitPlan(Plan p, List<Node> nodes) {
       Node n = p.op();
-      Pair in = pairs.get(n.input(0));
-      float[] inSz = uint8.get(in.q());
-      Dq w = consts.get(n.input(1));
+      QdqPair in = pairs.get(n.input(0));
+      float[] inSz = uint8.get(in.quantized());
+      QdqConstant w = consts.get(n.input(1));
       boolean gemm = GEMMS.contains(n.opType());
-      Tensor weight = w.q();
+      Tensor weight = w.values();
       float[] wScale = w.scale();
       Attributes.Builder a = Attributes.builder();
-      long[] inDims = dims4.containsKey(in.q()) ? dims4.get(in.q()) : dims(in.x());
+      long[] inDims = dims4.containsKey(in.quantized()) ? dims4.get(in.quantized()) : dims(in.input());
       if (gemm) {
         weight = gemmWeight(w, n.attributes().getInt("transB", 0) != 0, inDims);
         a.ints("kernel_shape", inDims[2], inDims[3]).ints("strides", 1, 1).ints("pads", 0, 0, 0, 0);
@@ -501,13 +453,13 @@ final class MaceInt8Lowering {
       long m = weight.dims()[0];
       float[] bias = new float[(int) m];
       if (n.hasInput(2)) {
-        Dq bq = consts.get(n.input(2));
-        float[] v = bq.q().toFloatArray();
+        QdqConstant bq = consts.get(n.input(2));
+        float[] v = bq.values().toFloatArray();
         for (int c = 0; c < m; c++) {
           bias[c] = v[c] * bq.scale()[bq.scale().length == 1 ? 0 : c];
         }
       }
-      String wName = fresh(producer.get(n.input(1)).input(0) + "_uint8");
+      String wName = fresh(w.dequantize().input(0) + "_uint8");
       b.initializer(wName, weight);
       String last = p.quantize().output(0);
       int pools = (int) p.chain().stream().filter(c -> c.opType().equals("MaxPool")).count();
@@ -518,7 +470,7 @@ final class MaceInt8Lowering {
       if (!gemm) {
         a.set("group", n.attributes().getInt("group", 1));
       }
-      nodes.add(Node.builder("Conv").name(n.name()).inputs(in.q(), wName).outputs(convOut).attributes(a.build())
+      nodes.add(Node.builder("Conv").name(n.name()).inputs(in.quantized(), wName).outputs(convOut).attributes(a.build())
           .build());
       long[] convDims = gemm ? new long[] {inDims[0], m, 1, 1} : dims(n.output(0));
       info(convOut, DataType.UINT8, convDims);
@@ -541,9 +493,9 @@ final class MaceInt8Lowering {
     }
 
     /** A Gemm's int8 weight as an OIHW filter over its input's [C, H, W] (NCHW flatten order). */
-    private static Tensor gemmWeight(Dq w, boolean transB, long[] in) {
-      long[] d = w.q().dims();
-      byte[] src = w.q().toByteArray();
+    private static Tensor gemmWeight(QdqConstant w, boolean transB, long[] in) {
+      long[] d = w.values().dims();
+      byte[] src = w.values().toByteArray();
       int rows = (int) (transB ? d[0] : d[1]);
       int cols = (int) (transB ? d[1] : d[0]);
       byte[] dst = new byte[src.length];
@@ -585,30 +537,5 @@ final class MaceInt8Lowering {
       den += (double) x * x;
     }
     return den == 0 ? 0 : Math.sqrt(num / den);
-  }
-
-  private static boolean allZero(Tensor t) {
-    for (float v : t.toFloatArray()) {
-      if (v != 0f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** {@code q · scale}, per tensor or along the axis. */
-  private static Tensor dequantize(Dq c) {
-    float[] v = c.q().toFloatArray();
-    long[] d = c.q().dims();
-    long inner = 1;
-    for (int i = c.axis() + 1; i < d.length; i++) {
-      inner *= d[i];
-    }
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      int ch = c.scale().length == 1 ? 0 : (int) ((i / inner) % d[c.axis()]);
-      out[i] = v[i] * c.scale()[ch];
-    }
-    return Tensor.ofFloats(d, out);
   }
 }

@@ -8,9 +8,6 @@ import dev.mobilize.optimize.Pipeline;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PassContext;
 import dev.mobilize.service.PreparedModel;
-import dev.mobilize.testing.ReferenceData;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /** Test wiring: exporter and importer with the real inspector and CPU executor; the optimizer's default pipeline. */
@@ -33,14 +30,6 @@ final class Mace {
     try (PreparedModel p = EXECUTOR.prepare(m, Options.of(Map.of("threads", "2")))) {
       return p.run(inputs);
     }
-  }
-
-  static Map<String, Tensor> read(Path set, String prefix, List<String> names) {
-    return ReferenceData.read(set, prefix, names);
-  }
-
-  static double relativeError(Tensor actual, Tensor reference) {
-    return ReferenceData.relativeError(actual, reference);
   }
 
   /** The optimizer's default pipeline as {@code convert --to mace} runs it (passes whose operators MACE cannot express skipped). */

@@ -17,6 +17,7 @@ import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.mace.proto.MaceNet;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ class MaceConvFormsTest {
       }
       Tensor actual = Mace.run(Mace.importer().read(files.get(0), Options.NONE), Map.of("x", x)).get("y");
       assertArrayEquals(expected.dims(), actual.dims(), name + ": output shape");
-      double err = Mace.relativeError(actual, expected);
+      double err = ReferenceData.relativeError(actual, expected);
       assertTrue(err <= (fp16 ? 1e-2 : 1e-6), name + (fp16 ? " fp16" : "") + ": relative error " + err);
     }
   }
@@ -202,7 +203,7 @@ class MaceConvFormsTest {
     Tensor expected = Mace.run(Mace.INSPECTOR.inferShapes(chain()), Map.of("x", x)).get("y");
     Tensor actual = Mace.run(Mace.importer().read(files.get(0), Options.NONE), Map.of("x", x)).get("y");
     assertArrayEquals(new long[] {1, 4, 22, 22}, actual.dims());
-    assertTrue(Mace.relativeError(actual, expected) <= 1e-6, "relative error " + Mace.relativeError(actual, expected));
+    assertTrue(ReferenceData.relativeError(actual, expected) <= 1e-6, "relative error " + ReferenceData.relativeError(actual, expected));
   }
 
   @Test

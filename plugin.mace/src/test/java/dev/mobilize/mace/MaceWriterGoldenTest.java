@@ -16,6 +16,7 @@ import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.mace.proto.MaceNet;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ class MaceWriterGoldenTest {
         -1.1f, 1.2f, 1.3f, -1.4f, 1.5f, 1.6f);
     Tensor expected = Mace.run(Mace.INSPECTOR.inferShapes(m), Map.of("data", x)).get("prob");
     Tensor actual = Mace.run(back, Map.of("data", x)).get("prob");
-    assertTrue(Mace.relativeError(actual, expected) <= 1e-6, "relative error " + Mace.relativeError(actual, expected));
+    assertTrue(ReferenceData.relativeError(actual, expected) <= 1e-6, "relative error " + ReferenceData.relativeError(actual, expected));
   }
 
   /**

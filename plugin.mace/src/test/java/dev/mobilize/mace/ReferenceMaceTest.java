@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +36,11 @@ class ReferenceMaceTest {
     String output = m.graph().outputs().get(0).name();
     for (int set = 0; Files.isDirectory(dir.resolve("test_data_set_" + set)); set++) {
       Path inputs = SharedData.dir("models").resolve(model).resolve("test_data_set_" + set);
-      Tensor x = Mace.read(inputs, "input_", List.of(input)).values().iterator().next();
-      Tensor expected = Mace.read(dir.resolve("test_data_set_" + set), "output_", List.of(output)).values()
+      Tensor x = ReferenceData.read(inputs, "input_", List.of(input)).values().iterator().next();
+      Tensor expected = ReferenceData.read(dir.resolve("test_data_set_" + set), "output_", List.of(output)).values()
           .iterator().next();
       Tensor actual = Mace.run(m, Map.of(input, x)).get(output);
-      double err = Mace.relativeError(actual, expected);
+      double err = ReferenceData.relativeError(actual, expected);
       System.out.printf("mace reference %s set %d: relative max error %.2e%n", model, set, err);
       assertTrue(err <= 1e-4, model + " set " + set + ": relative max error " + err + " > 1e-4");
     }

@@ -8,6 +8,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class SharedModelsMaceTest {
     List<String> ins = onnx.graph().inputs().stream().map(ValueInfo::name).toList();
     List<String> outs = onnx.graph().outputs().stream().map(ValueInfo::name).toList();
     Path set = dir.resolve("test_data_set_0");
-    Map<String, Tensor> in = Mace.read(set, "input_", ins);
+    Map<String, Tensor> in = ReferenceData.read(set, "input_", ins);
     StringBuilder shape = new StringBuilder();
     in.forEach((k, v) -> shape.append(shape.length() == 0 ? "" : ";").append(k).append('=')
         .append(String.join(",", java.util.Arrays.stream(v.dims()).mapToObj(Long::toString).toList())));
@@ -69,12 +70,12 @@ class SharedModelsMaceTest {
     }
     Model back = Mace.importer().read(files.get(0), Options.NONE);
     assertEquals(ins, back.graph().inputs().stream().map(ValueInfo::name).toList(), "input names survive");
-    Map<String, Tensor> ref = Mace.read(set, "output_", outs);
+    Map<String, Tensor> ref = ReferenceData.read(set, "output_", outs);
     Map<String, Tensor> actual = Mace.run(back, in);
     for (Map.Entry<String, Tensor> e : ref.entrySet()) {
       Tensor a = actual.get(e.getKey());
       assertTrue(a != null, name + ": output " + e.getKey() + " is missing from the MACE model");
-      double err = Mace.relativeError(a, e.getValue());
+      double err = ReferenceData.relativeError(a, e.getValue());
       System.out.printf("mace round trip %s%s %s %s: relative max error %.2e%n", name, optimize ? " optimized" : "",
           opts.keySet(), e.getKey(), err);
       assertTrue(err <= tolerance, name + ": relative max error " + err + " > " + tolerance);

@@ -12,6 +12,7 @@ import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.quant.PostTrainingQuantizer;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Quantizer;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class Int8ModelsMnnTest {
     Files.write(to.resolve("qdq.f32"), expected.toByteArray());
     Files.write(to.resolve("mnn.f32"), actual.toByteArray());
     Files.write(to.resolve("float.f32"), expected.toByteArray());
-    assertTrue(Mnn.relativeError(actual, expected) <= 1e-6);
+    assertTrue(ReferenceData.relativeError(actual, expected) <= 1e-6);
   }
 
   @Test
@@ -101,12 +102,12 @@ class Int8ModelsMnnTest {
     Files.write(to.resolve("qdq.f32"), expected.toByteArray());
     Files.write(to.resolve("float.f32"), floats.toByteArray());
     Files.write(to.resolve("mnn.f32"), actual.toByteArray());
-    Figures fig = new Figures(int8, Mnn.relativeError(actual, expected), Mnn.cosine(actual, expected),
+    Figures fig = new Figures(int8, ReferenceData.relativeError(actual, expected), ReferenceData.cosine(actual, expected),
         top1(actual, expected));
     System.out.printf("MNN int8 %s: %d int8 convolution(s) of %d; file vs QDQ graph: relative max error %.2e, "
         + "cosine %.6f, top-1 %.4f; QDQ vs float cosine %.6f; %d bytes%n", name, int8,
         qdq.graph().nodes().stream().filter(n -> n.opType().endsWith("Conv")).count(), fig.relativeError(),
-        fig.cosine(), fig.top1(), Mnn.cosine(expected, floats), Files.size(file));
+        fig.cosine(), fig.top1(), ReferenceData.cosine(expected, floats), Files.size(file));
     return fig;
   }
 

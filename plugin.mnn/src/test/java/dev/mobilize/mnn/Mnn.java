@@ -8,13 +8,13 @@ import dev.mobilize.optimize.Pipeline;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PassContext;
 import dev.mobilize.service.PreparedModel;
-import dev.mobilize.testing.ReferenceData;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Test wiring: the exporter and importer with the real inspector and CPU executor, and test data helpers. */
+/**
+ * Test wiring: the exporter and importer with the real inspector and CPU executor (test data:
+ * dev.mobilize.testing.ReferenceData).
+ */
 final class Mnn {
 
   private Mnn() {}
@@ -30,20 +30,6 @@ final class Mnn {
     try (PreparedModel p = EXECUTOR.prepare(m, Options.of(Map.of("threads", "2")))) {
       return p.run(inputs);
     }
-  }
-
-  /** input_K.pb or output_K.pb of a test data set, named by the tensor name or {@code names}. */
-  static Map<String, Tensor> read(Path set, String prefix, List<String> names) {
-    return ReferenceData.read(set, prefix, names);
-  }
-
-  /** max |a - b| / max |b|, element by element (shapes may differ by leading 1s). */
-  static double relativeError(Tensor actual, Tensor reference) {
-    return ReferenceData.relativeError(actual, reference);
-  }
-
-  static double cosine(Tensor actual, Tensor reference) {
-    return ReferenceData.cosine(actual, reference);
   }
 
   /** The optimizer's default pipeline as {@code convert --to mnn} runs it (passes whose operators mnn cannot express skipped). */

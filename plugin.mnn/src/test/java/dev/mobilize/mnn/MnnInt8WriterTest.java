@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ class MnnInt8WriterTest {
         + "Identity GlobalAveragePool Flatten Transpose MatMul Add", ops, "int8 convolutions read back as the QDQ pattern");
     Tensor expected = Mnn.run(Mnn.INSPECTOR.inferShapes(qdq()), input()).get("logits");
     Tensor actual = Mnn.run(back, input()).get("logits");
-    double err = Mnn.relativeError(actual, expected);
+    double err = ReferenceData.relativeError(actual, expected);
     assertTrue(err <= 1e-6, "relative max error " + err);
   }
 

@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +120,7 @@ class MnnWriterGoldenTest {
       Map<String, Tensor> in = Map.of("data", Tensor.ofFloats(new long[] {1, 2, 4, 4}, x));
       Tensor expected = Mnn.run(Mnn.INSPECTOR.inferShapes(small()), in).get("prob");
       Tensor actual = Mnn.run(back, in).get("prob");
-      double err = Mnn.relativeError(actual, expected);
+      double err = ReferenceData.relativeError(actual, expected);
       double tolerance = options.getBoolean("fp16", false) ? 1e-2 : 1e-6;
       assertTrue(err <= tolerance, options + ": relative max error " + err);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Tensor;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +29,11 @@ class ReferenceMnnTest {
     Model m = Mnn.importer().read(file, dev.mobilize.service.Options.NONE);
     String inName = m.graph().inputs().get(0).name();
     String outName = m.graph().outputs().get(0).name();
-    Tensor input = Mnn.read(SharedData.dir("models").resolve(model).resolve("test_data_set_0"), "input_",
+    Tensor input = ReferenceData.read(SharedData.dir("models").resolve(model).resolve("test_data_set_0"), "input_",
         List.of(inName)).values().iterator().next();
-    Tensor expected = Mnn.read(dir.resolve("test_data_set_0"), "output_", List.of(outName)).values().iterator().next();
+    Tensor expected = ReferenceData.read(dir.resolve("test_data_set_0"), "output_", List.of(outName)).values().iterator().next();
     Tensor actual = Mnn.run(m, Map.of(inName, input)).get(outName);
-    double err = Mnn.relativeError(actual, expected);
+    double err = ReferenceData.relativeError(actual, expected);
     System.out.printf("MNN reference %s: relative max error %.2e%n", model, err);
     assertTrue(err <= 1e-4, model + ": relative max error " + err);
   }

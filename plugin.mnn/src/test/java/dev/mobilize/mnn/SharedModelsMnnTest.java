@@ -9,6 +9,7 @@ import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,13 +62,13 @@ class SharedModelsMnnTest {
     }
     double worst = 0;
     for (Path set : sets) {
-      Map<String, Tensor> actual = Mnn.run(back, Mnn.read(set, "input_", ins));
-      for (Map.Entry<String, Tensor> e : Mnn.read(set, "output_", outs).entrySet()) {
+      Map<String, Tensor> actual = Mnn.run(back, ReferenceData.read(set, "input_", ins));
+      for (Map.Entry<String, Tensor> e : ReferenceData.read(set, "output_", outs).entrySet()) {
         Tensor a = actual.get(e.getKey());
         assertNotNull(a, name + " " + variant + ": output " + e.getKey() + " is missing from the MNN model");
         Files.write(files.get(0).resolveSibling(set.getFileName() + "." + e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_")
             + ".f32"), a.toByteArray());
-        worst = Math.max(worst, Mnn.relativeError(a, e.getValue()));
+        worst = Math.max(worst, ReferenceData.relativeError(a, e.getValue()));
       }
     }
     double tolerance = fp16 ? 1e-2 : 1e-4;

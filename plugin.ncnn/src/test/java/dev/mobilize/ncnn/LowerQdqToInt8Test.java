@@ -81,6 +81,19 @@ class LowerQdqToInt8Test {
     assertEquals((q[0] - 1) * s0, w[0], 1e-7);
   }
 
+  /** Asymmetric activations (int8 zero point -128 on a non-negative tensor): ncnn's int8 layers are symmetric. */
+  @Test
+  void anInputWithANonZeroZeroPointIsWrittenInFloat() {
+    Model qdq = QdqFixture.quantize(NcnnInt8ExportTest.smallFloat(), Map.of("data", NcnnInt8ExportTest.input()), false);
+    Model asymmetric = qdq.withGraph(qdq.graph().toBuilder().initializer("data_zero_point",
+        Tensor.of(DataType.INT8, new long[0], new byte[] {-128})).build());
+    Graph lowered = new LowerQdqToInt8().apply(asymmetric, CTX).model().graph();
+    Node conv1 = node(lowered, "conv1");
+    assertFalse(conv1.attributes().has(LowerQdqToInt8.WEIGHT), "not in the form ncnn takes in int8");
+    assertEquals("data_dequantized", conv1.input(0), "the asymmetric pair stays");
+    assertTrue(node(lowered, "fc").attributes().has(LowerQdqToInt8.WEIGHT), "the symmetric rest is int8");
+  }
+
   @Test
   void aFloatGraphIsLeftAlone() {
     Model m = NcnnInt8ExportTest.smallFloat();

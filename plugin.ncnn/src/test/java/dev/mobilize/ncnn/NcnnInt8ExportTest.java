@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,9 +92,9 @@ class NcnnInt8ExportTest {
     Ncnn.exporter().write(qdq, dir, "small", Options.NONE);
     Model back = Ncnn.importer().read(dir.resolve("small.param"), Options.NONE);
     Tensor actual = Ncnn.run(back, Map.of("data", input())).get("prob");
-    double cos = Ncnn.cosine(actual, expected);
+    double cos = ReferenceData.cosine(actual, expected);
     assertTrue(cos > 0.999, "cosine to the QDQ graph " + cos);
-    assertTrue(Ncnn.cosine(expected, floatResult) > 0.99, "the fixture quantizes sensibly");
+    assertTrue(ReferenceData.cosine(expected, floatResult) > 0.99, "the fixture quantizes sensibly");
     dump("small_int8", dir, "small", Map.of("data", input()), expected);
   }
 
@@ -103,13 +104,13 @@ class NcnnInt8ExportTest {
     Path refParam = SharedData.dir("reference/ncnn").resolve("mobilenet_v2_int8").resolve("model.param");
     Model m = Ncnn.INSPECTOR.inferShapes(new dev.mobilize.onnx.OnnxImporter().read(models.resolve("model.onnx"),
         Options.NONE));
-    Map<String, Tensor> in = Ncnn.read(models.resolve("test_data_set_0"), "input_", List.of("input"));
+    Map<String, Tensor> in = ReferenceData.read(models.resolve("test_data_set_0"), "input_", List.of("input"));
     Model qdq = QdqFixture.quantize(m, in, true);
     Tensor expected = Ncnn.run(qdq, in).get("output");
     Ncnn.exporter().write(qdq, dir, "mbv2", Options.NONE);
     Model back = Ncnn.importer().read(dir.resolve("mbv2.param"), Options.NONE);
     Tensor actual = Ncnn.run(back, in).get("output");
-    double cos = Ncnn.cosine(actual, expected);
+    double cos = ReferenceData.cosine(actual, expected);
     System.out.printf("mobilenet_v2 QDQ: re-imported ncnn int8 vs runtime cosine %.6f%n", cos);
     assertTrue(cos > 0.99, "cosine of the re-imported int8 ncnn model to the QDQ graph " + cos);
     // the same layers with the same int8_scale_term as ncnn's own ncnn2int8 output

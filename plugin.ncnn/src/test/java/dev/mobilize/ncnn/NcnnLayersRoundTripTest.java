@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -187,7 +188,7 @@ class NcnnLayersRoundTripTest {
     Tensor actual = Ncnn.run(back, Map.of("x", x)).get("y");
     assertTrue(java.util.Arrays.equals(expected.dims(), actual.dims()),
         name + ": shape " + actual.shape() + ", expected " + expected.shape());
-    double err = Ncnn.relativeError(actual, expected);
+    double err = ReferenceData.relativeError(actual, expected);
     assertTrue(err < 1e-5, name + ": max rel err " + err);
     String dump = System.getProperty("ncnn.dump");
     if (dump != null) {

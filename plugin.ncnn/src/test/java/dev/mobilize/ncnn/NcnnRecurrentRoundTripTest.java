@@ -15,6 +15,7 @@ import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxTensors;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ class NcnnRecurrentRoundTripTest {
       Tensor a = actual.get(out.name());
       assertTrue(a != null, name + ": no output " + out.name() + " in " + actual.keySet());
       assertEquals(e.shape().toString(), a.shape().toString(), name + ": shape of " + out.name());
-      double err = Ncnn.relativeError(a, e);
+      double err = ReferenceData.relativeError(a, e);
       assertTrue(err < 1e-5, name + ": " + out.name() + " max rel err " + err);
     }
     String dump = System.getProperty("ncnn.dump");

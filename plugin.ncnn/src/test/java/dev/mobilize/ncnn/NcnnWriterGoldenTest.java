@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ class NcnnWriterGoldenTest {
       Model back = Ncnn.importer().read(dir.resolve(f), Options.NONE);
       String out = back.graph().outputs().get(0).name();
       Tensor actual = Ncnn.run(back, Map.of(f.endsWith(".bin") ? "blob0" : "data", x)).get(out);
-      assertTrue(Ncnn.relativeError(actual, expected) < 1e-6, f + ": " + Ncnn.relativeError(actual, expected));
+      assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6, f + ": " + ReferenceData.relativeError(actual, expected));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class SharedModelsNcnnTest {
     try (Stream<Path> s = Files.list(dir)) {
       sets = s.filter(x -> x.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
     }
-    Map<String, Tensor> firstIn = Ncnn.read(sets.get(0), "input_", names(onnx.graph().inputs()));
+    Map<String, Tensor> firstIn = ReferenceData.read(sets.get(0), "input_", names(onnx.graph().inputs()));
     StringBuilder shape = new StringBuilder();
     for (Map.Entry<String, Tensor> e : firstIn.entrySet()) {
       long[] d = e.getValue().dims().clone();
@@ -64,8 +65,8 @@ class SharedModelsNcnnTest {
     Model back = Ncnn.importer().read(files.get(0), options);
     double worst = 0;
     for (Path set : sets) {
-      Map<String, Tensor> in = Ncnn.read(set, "input_", names(onnx.graph().inputs()));
-      Map<String, Tensor> ref = Ncnn.read(set, "output_", names(onnx.graph().outputs()));
+      Map<String, Tensor> in = ReferenceData.read(set, "input_", names(onnx.graph().inputs()));
+      Map<String, Tensor> ref = ReferenceData.read(set, "output_", names(onnx.graph().outputs()));
       for (Map.Entry<String, Tensor> e : ref.entrySet()) {
         Tensor expected = e.getValue();
         long batch = in.values().iterator().next().dims()[0];
@@ -79,7 +80,7 @@ class SharedModelsNcnnTest {
           Tensor actual = Ncnn.run(back, sample).get(e.getKey());
           assertTrue(actual != null, name + ": output " + e.getKey() + " is missing from the ncnn model");
           Tensor exp = Tensor.ofFloats(new long[] {per}, Arrays.copyOfRange(all, b * per, (b + 1) * per));
-          double err = Ncnn.relativeError(actual, exp);
+          double err = ReferenceData.relativeError(actual, exp);
           worst = Math.max(worst, err);
           assertTrue(err <= 1e-4, name + "/" + set.getFileName() + " sample " + b + " output " + e.getKey()
               + ": relative max error " + err + " > 1e-4");

@@ -2,10 +2,10 @@ package dev.mobilize.tnn;
 
 import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Node;
-import java.util.ArrayList;
+import dev.mobilize.qdq.QdqMatcher;
+import dev.mobilize.qdq.QdqPair;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,17 +43,16 @@ final class Int8Ops {
   /** The int8 ops by their node's output. */
   static Map<String, Int8Op> find(Graph g) {
     Map<String, Node> producer = new HashMap<>();
-    Map<String, List<Node>> consumers = new HashMap<>();
     for (Node n : g.nodes()) {
       n.outputs().forEach(o -> producer.put(o, n));
-      n.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
     }
+    QdqMatcher qdq = QdqMatcher.of(g);
     Map<String, Int8Op> found = new HashMap<>();
     Node previous = null;
     for (Node n : g.nodes()) {
       String type = n.domain().isEmpty() ? TYPES.get(n.opType()) : null;
       if (type != null && n.outputs().size() == 1 && !(type.equals("Add") && fusedByTnn(g, previous, n, producer))) {
-        match(n, type, g, producer, consumers).ifPresent(op -> found.put(n.output(0), op));
+        match(n, type, g, qdq).ifPresent(op -> found.put(n.output(0), op));
       }
       if (!ALIASES.contains(n.opType())) {
         previous = n;
@@ -96,17 +95,16 @@ final class Int8Ops {
     return false;
   }
 
-  private static Optional<Int8Op> match(Node n, String type, Graph g, Map<String, Node> producer,
-      Map<String, List<Node>> consumers) {
+  private static Optional<Int8Op> match(Node n, String type, Graph g, QdqMatcher qdq) {
     float[] in = new float[n.inputs().size()];
     for (int i = 0; i < in.length; i++) {
-      Float s = inputScale(g, producer, n.input(i));
+      Float s = qdq.pair(n.input(i)).filter(QdqPair::symmetric).map(QdqPair::scale).orElse(null);
       if (s == null) {
         return Optional.empty();
       }
       in[i] = s;
     }
-    Float out = outputScale(g, consumers, n.output(0));
+    Float out = qdq.outputPair(n.output(0)).filter(QdqPair::symmetric).map(QdqPair::scale).orElse(null);
     if (out == null || in.length == 0) {
       return Optional.empty();
     }
@@ -121,24 +119,6 @@ final class Int8Ops {
       }
     }
     return Optional.of(new Int8Op(type, in, out));
-  }
-
-  /** The scale of {@code value} when it is {@code DQ(Q(x))} with one scalar scale and zero point 0, else null. */
-  static Float inputScale(Graph g, Map<String, Node> producer, String value) {
-    Node dq = Int8Convs.op(producer.get(value), "DequantizeLinear");
-    Node q = dq == null ? null : Int8Convs.op(producer.get(dq.input(0)), "QuantizeLinear");
-    if (q == null) {
-      return null;
-    }
-    Float a = Int8Convs.scalarScale(g, q);
-    Float b = Int8Convs.scalarScale(g, dq);
-    return a != null && a.equals(b) ? a : null;
-  }
-
-  /** The scalar scale of a QuantizeLinear (zero point 0) that reads {@code value}, else null. */
-  static Float outputScale(Graph g, Map<String, List<Node>> consumers, String value) {
-    return consumers.getOrDefault(value, List.of()).stream().filter(c -> Int8Convs.op(c, "QuantizeLinear") != null)
-        .findFirst().map(q -> Int8Convs.scalarScale(g, q)).orElse(null);
   }
 
   private static long[] dims(Graph g, String value) {

@@ -13,6 +13,7 @@ import dev.mobilize.ir.Shape;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -155,7 +156,7 @@ class Int8LayersTnnTest {
     Tensor actual = Tnn.run(back, in).get("y");
     float[] y = expected.toFloatArray();
     assertTrue(y[0] != 0 || y[1] != 0 || y[2] != 0, "a non-trivial output: " + Arrays.toString(y));
-    assertEquals(0, Tnn.relativeError(actual, expected), 1e-6, "relative max error");
+    assertEquals(0, ReferenceData.relativeError(actual, expected), 1e-6, "relative max error");
     long quantizeNodes = back.graph().nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
     assertTrue(quantizeNodes >= 10, "the importer reads every int8 layer back as QDQ: " + quantizeNodes);
     QdqTnnTest.dump("int8_layers", files, in, expected);

@@ -13,6 +13,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -190,7 +191,7 @@ class OpGraphsTnnTest {
     Model back = Tnn.importer().read(files.get(0), Options.NONE);
     Tensor actual = Tnn.run(back, in).get("z");
     assertTrue(actual != null, c.name() + ": no output z");
-    double err = Tnn.relativeError(actual, expected);
+    double err = ReferenceData.relativeError(actual, expected);
     assertEquals(expected.dims().length, actual.dims().length, c.name() + ": rank");
     assertTrue(err <= 1e-5, c.name() + ": relative max error " + err);
     String dump = System.getProperty("mobilize.tnn.dump");

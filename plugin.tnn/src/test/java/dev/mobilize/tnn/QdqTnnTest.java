@@ -14,6 +14,7 @@ import dev.mobilize.ir.Shape;
 import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,7 +152,8 @@ class QdqTnnTest {
     Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {1, 2, 9, 9}, x));
     Tensor expected = Tnn.run(chain, in).get("y");
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
-    assertTrue(Tnn.relativeError(actual, expected) < 1e-6, "relative max error " + Tnn.relativeError(actual, expected));
+    assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6,
+        "relative max error " + ReferenceData.relativeError(actual, expected));
     dump("qdq_chain", files, in, expected);
   }
 
@@ -180,7 +182,8 @@ class QdqTnnTest {
     Map<String, Tensor> in = input();
     Tensor expected = Tnn.run(qdq, in).get("y");
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
-    assertTrue(Tnn.relativeError(actual, expected) < 1e-6, "relative max error " + Tnn.relativeError(actual, expected));
+    assertTrue(ReferenceData.relativeError(actual, expected) < 1e-6,
+        "relative max error " + ReferenceData.relativeError(actual, expected));
     dump("qdq_conv", files, in, expected);
   }
 
@@ -199,7 +202,7 @@ class QdqTnnTest {
     assertTrue(Files.readString(files.get(0)).contains("\"QuantizedConvolution conv "), "written in int8");
     Map<String, Tensor> in = input();
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("y");
-    assertTrue(Tnn.relativeError(actual, Tnn.run(qdqConv(), in).get("y")) < 1e-6);
+    assertTrue(ReferenceData.relativeError(actual, Tnn.run(qdqConv(), in).get("y")) < 1e-6);
   }
 
   @Test
@@ -214,7 +217,7 @@ class QdqTnnTest {
     Map<String, Tensor> in = input();
     Tensor expected = Tnn.run(model, in).get("r");
     Tensor actual = Tnn.run(Tnn.importer().read(files.get(0), Options.NONE), in).get("r");
-    double err = Tnn.relativeError(actual, expected);
+    double err = ReferenceData.relativeError(actual, expected);
     // the input rounded to the int8 grid (x_scale 0.02) against float: a few steps
     assertTrue(err > 0 && err < 0.05, "relative max error " + err);
   }

@@ -7,6 +7,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.onnx.OnnxImporter;
 import dev.mobilize.service.Options;
+import dev.mobilize.testing.ReferenceData;
 import dev.mobilize.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class SharedModelsTnnTest {
     }
     double worst = 0;
     for (Path set : sets) {
-      Map<String, Tensor> in = Tnn.read(set, "input_", names(onnx.graph().inputs()));
+      Map<String, Tensor> in = ReferenceData.read(set, "input_", names(onnx.graph().inputs()));
       StringBuilder shape = new StringBuilder();
       for (Map.Entry<String, Tensor> e : in.entrySet()) {
         shape.append(shape.length() == 0 ? "" : ";").append(e.getKey()).append(':')
@@ -71,12 +72,12 @@ class SharedModelsTnnTest {
         assertTrue(halfWeights(files) > 0, name + ": no half weights in " + files.get(1));
       }
       Model back = Tnn.importer().read(files.get(0), Options.NONE);
-      Map<String, Tensor> ref = Tnn.read(set, "output_", names(onnx.graph().outputs()));
+      Map<String, Tensor> ref = ReferenceData.read(set, "output_", names(onnx.graph().outputs()));
       Map<String, Tensor> actual = Tnn.run(back, in);
       for (Map.Entry<String, Tensor> e : ref.entrySet()) {
         Tensor a = actual.get(e.getKey());
         assertTrue(a != null, name + ": output " + e.getKey() + " is missing from the TNN model");
-        worst = Math.max(worst, Tnn.relativeError(a, e.getValue()));
+        worst = Math.max(worst, ReferenceData.relativeError(a, e.getValue()));
       }
     }
     double tolerance = fp16 ? 1e-2 : 1e-4;

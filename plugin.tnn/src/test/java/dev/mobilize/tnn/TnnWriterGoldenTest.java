@@ -14,6 +14,7 @@ import dev.mobilize.ir.Tensor;
 import dev.mobilize.ir.ValueInfo;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Problem;
+import dev.mobilize.testing.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,7 +89,7 @@ class TnnWriterGoldenTest {
     Map<String, Tensor> in = Map.of("data", Tensor.ofFloats(new long[] {1, 1, 4, 4}, x));
     Tensor expected = Tnn.run(tiny(), in).get("prob");
     Tensor actual = Tnn.run(back, in).get("prob");
-    assertTrue(Tnn.relativeError(actual, expected) <= 1e-6);
+    assertTrue(ReferenceData.relativeError(actual, expected) <= 1e-6);
   }
 
   @Test
