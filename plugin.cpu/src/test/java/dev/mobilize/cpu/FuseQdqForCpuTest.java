@@ -227,6 +227,28 @@ class FuseQdqForCpuTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(opByOp(zp, in), fused(zp, in), "zero points 3 and -100");
   }
 
+  /**
+   * Weights of one magnitude over K = 1152 (power-of-two scale 2^-7, so |W_q| = 64 and sum |W_q| = 73728 per
+   * channel): exact on floats for inputs of zero point 0 (128 * 73728 <= 2^24) but not for zero point -128
+   * (255 * 73728 > 2^24), and the integer kernels take no input zero point, so that convolution stays op by op.
+   */
+  @Test
+  void keepsAConvOpByOpWhenItsInputZeroPointBreaksTheExactFloatBound() {
+    Net n = new Net(1, 128, 6, 6);
+    Case c = n.done("conv", n.conv("x", 128, 4, 3, 1, 1, 1, 1), 1);
+    float[] w = new float[4 * 128 * 9];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = random.nextBoolean() ? 0.5f : -0.5f;
+    }
+    Graph g = c.graph().toBuilder().initializer("w0", Tensor.ofFloats(new long[] {4, 128, 3, 3}, w)).build();
+    Map<String, Tensor> in = Map.of("x", input(c.inputShape()));
+    Model q = QdqFixture.quantize(Model.of(g, Map.of("", 21L)), in, true);
+    assertEquals(1, int8Ops(q), "input zero point 0");
+    Graph.Builder b = q.graph().toBuilder();
+    b.initializer("x_zero_point", Tensor.of(DataType.INT8, new long[0], new byte[] {-128}));
+    assertEquals(0, int8Ops(q.withGraph(b.build())), "input zero point -128");
+  }
+
   @Test
   void doesNotFireOnForeignBiasScale() {
     Net n = new Net(1, 5, 9, 9);
