@@ -36,8 +36,8 @@ final class Int8Conv implements Kernel {
     int k = cg * kh * kw;
     byte[] wb = Int8Tensors.bytes(w);
     int[] bias = b == null ? null : Int8Tensors.ints(b);
-    int xZero = (int) node.attributes().getInt("x_zero_point", 0);
-    int yZero = (int) node.attributes().getInt("y_zero_point", 0);
+    int xZero = o.xZero();
+    int yZero = o.yZero();
     Requantize rq = new Requantize(xScale.f[0], Int8Tensors.perChannel(wScale, m), yScale.f[0], yZero,
         Activation.of(node));
     ConvGeometry geo = new ConvGeometry(node);

@@ -34,8 +34,8 @@ final class Int8MatMul implements Kernel {
       }
       wb = t;
     }
-    int xZero = (int) node.attributes().getInt("x_zero_point", 0);
-    int yZero = (int) node.attributes().getInt("y_zero_point", 0);
+    int xZero = o.xZero();
+    int yZero = o.yZero();
     // W^T as floats (k x n) when the sums are exact in float32 (see ExactFloatInt8Conv), else packed int8
     float[] wt = ExactFloatInt8Conv.exact(wb, n, k, xZero) ? new float[k * n] : null;
     if (wt == null && xZero != 0) {

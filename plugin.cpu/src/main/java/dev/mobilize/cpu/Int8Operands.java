@@ -4,9 +4,10 @@ import dev.mobilize.ir.Node;
 
 /**
  * The constant operands of a fused int8 node ({@code x_q, x_scale, W_q, W_scale, [B_q], y_scale, ...}):
- * scales, weights of the expected rank and the optional bias, checked when the node is bound.
+ * scales, weights of the expected rank and the optional bias, checked when the node is bound, and the
+ * activation zero points of its attributes {@code x_zero_point}, {@code y_zero_point} (default 0).
  */
-record Int8Operands(NdArray xScale, NdArray w, NdArray wScale, NdArray b, NdArray yScale) {
+record Int8Operands(NdArray xScale, NdArray w, NdArray wScale, NdArray b, NdArray yScale, int xZero, int yZero) {
 
   static Int8Operands bind(Node node, Binding binding, int weightRank) {
     NdArray xScale = binding.constant(1);
@@ -19,6 +20,7 @@ record Int8Operands(NdArray xScale, NdArray w, NdArray wScale, NdArray b, NdArra
       throw new IllegalStateException(node.describe() + ": scales, weights and bias must be constant, weights "
           + weightRank + "-D");
     }
-    return new Int8Operands(xScale, w, wScale, b, yScale);
+    return new Int8Operands(xScale, w, wScale, b, yScale, (int) node.attributes().getInt("x_zero_point", 0),
+        (int) node.attributes().getInt("y_zero_point", 0));
   }
 }
