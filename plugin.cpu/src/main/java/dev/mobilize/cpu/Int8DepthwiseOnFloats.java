@@ -77,10 +77,15 @@ final class Int8DepthwiseOnFloats {
   }
 
   /**
-   * Convolves {@code x} ({@code n x m x h x wd}, int8) into {@code out} ({@code n x m x oh x ow}).
+   * Convolves {@code x} ({@code n x m x h x wd}, int8) into {@code out} ({@code n x m x oh x ow}): 3x3
+   * windows that {@link VectorInt8Depthwise} takes (clamping activations) in one pass there, others here.
    * {@code scratch} holds per thread three float arrays (input planes, sums, weights), grown as needed.
    */
   void run(byte[] x, int n, int h, int wd, ConvGeometry.Window win, byte[] out, Parallel par, float[][][] scratch) {
+    if (Sgemm.VECTOR && Int8Gemm.VECTOR && kh == 3 && kw == 3 && VectorInt8Depthwise.supports(win, rq)) {
+      VectorInt8Depthwise.conv3x3(x, zeroPoint, wf, floatBias, bias, rq, out, n, m, h, wd, win, par);
+      return;
+    }
     int planes = n * m;
     int in = h * wd;
     int size = win.out[0] * win.out[1];

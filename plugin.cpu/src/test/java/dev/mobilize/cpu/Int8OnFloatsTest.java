@@ -21,21 +21,32 @@ class Int8OnFloatsTest {
 
   private static final float X_SCALE = 0.02f;
 
-  @ParameterizedTest(name = "depthwise {0}x{0} {1}x{2} stride {3} pad {4}, {5} channels, zero point {6}")
+  @ParameterizedTest(name = "depthwise {0}x{0} {1}x{2} stride {3} pad {4}, {5} channels, zero point {6}, clip {7}")
   @CsvSource({
-      "3, 20, 20, 1, 1, 6, 0",
-      "3, 20, 20, 1, 1, 6, -128",
-      "3, 33, 33, 2, 1, 5, -128",
-      "3, 7, 7, 1, 1, 40, 37", // small planes: a vector's worth of channels at a time
-      "3, 7, 7, 2, 1, 35, -128",
-      "5, 9, 11, 1, 2, 4, -128",
-      "3, 40, 40, 1, 0, 3, 0"})
-  void depthwiseMatchesIntegerDefinition(int k, int h, int w, int stride, int pad, int m, int zp) {
+      "3, 20, 20, 1, 1, 6, 0, false",
+      "3, 20, 20, 1, 1, 6, -128, false",
+      "3, 33, 33, 2, 1, 5, -128, false",
+      "3, 7, 7, 1, 1, 40, 37, false", // planes narrower than a vector
+      "3, 7, 7, 2, 1, 35, -128, false", // small stride-2 outputs: widened planes on the float kernel
+      "5, 9, 11, 1, 2, 4, -128, false", // not 3x3: widened planes on the float kernel
+      "3, 40, 40, 1, 0, 3, 0, false",
+      // 3x3 in one pass (VectorInt8Depthwise): stride 1 rows wider than two vectors and flat runs, stride 2
+      // rows wider and narrower than a vector, odd widths
+      "3, 57, 57, 1, 1, 3, 37, true",
+      "3, 57, 57, 1, 1, 3, -128, true",
+      "3, 56, 61, 2, 1, 4, 0, true",
+      "3, 56, 61, 2, 1, 4, 37, false",
+      "3, 30, 29, 2, 0, 3, -128, true",
+      "3, 14, 14, 1, 1, 17, 0, true",
+      "3, 15, 15, 2, 1, 17, -128, true"})
+  void depthwiseMatchesIntegerDefinition(int k, int h, int w, int stride, int pad, int m, int zp, boolean clip) {
     Random r = new Random(h * 31 + m + zp);
     byte[] wq = randomBytes(r, m * k * k, 127);
     int[] bias = randomInts(r, m, 4000);
     bias[0] = 1 << 25; // past float's exact range: added in int32
-    Requantize rq = requantize(m, k * k, Activation.NONE);
+    // output zero points too: -128 after a clip (as asymmetric activations have them), an odd one
+    int yZero = clip ? -128 : zp == 37 ? 11 : 0;
+    Requantize rq = requantize(m, k * k, yZero, clip ? clip(0f, 6f) : Activation.NONE);
     Int8DepthwiseOnFloats kernel = Int8DepthwiseOnFloats.ifExact(wq, m, k, k, bias, rq, zp);
     assertNotNull(kernel);
     int n = 2;
@@ -187,14 +198,24 @@ class Int8OnFloatsTest {
     assertEquals(Sgemm.VECTOR && Int8Gemm.VECTOR, Int8GemmOnFloats.ifExact(w, 9, k, null, rq, 0) != null);
   }
 
+  /** A Clip(lo, hi) activation (Relu6 for 0, 6), which requantizes as a clamp. */
+  private static Activation clip(float lo, float hi) {
+    return Activation.of(Node.builder("Conv")
+        .attributes(Attributes.builder().set("activation", "Clip").floats("activation_params", lo, hi).build()).build());
+  }
+
   private static Requantize requantize(int m, int taps, Activation act) {
+    return requantize(m, taps, 0, act);
+  }
+
+  private static Requantize requantize(int m, int taps, int yZero, Activation act) {
     float[] wScale = new float[m];
     for (int i = 0; i < m; i++) {
       wScale[i] = 0.01f * (1 + i % 3 * 0.1f);
     }
     // spreads typical sums (about 75 * 73 * sqrt(taps)) over the int8 range
     float yScale = X_SCALE * wScale[0] * 75f * 73 * (float) Math.sqrt(taps) / 60f;
-    return new Requantize(X_SCALE, wScale, yScale, act);
+    return new Requantize(X_SCALE, wScale, yScale, yZero, act);
   }
 
   private static ConvGeometry.Window window(int k, int stride, int pad, int h, int w, int m) {
