@@ -99,12 +99,17 @@ final class Int8GemmOnFloats {
     int colBlocks = Sgemm.ceilDiv(cols, nc);
     int rowBlocks = Math.min(panels, Sgemm.ceilDiv(Math.min(target, 4 * par.threads()), colBlocks));
     int perImage = rowBlocks * colBlocks;
+    // as in Sgemm: the chunks of a column block follow each other, and a thread widens and packs B again
+    // only when its next chunk is of another column block (with few columns, once per thread)
+    float[][] packedIn = new float[par.threads()][];
+    int[] packedBlock = new int[par.threads()];
     par.forChunks(n * perImage, (t, chunk) -> {
       int img = chunk / perImage;
       int c = chunk % perImage;
-      int j0 = c % colBlocks * nc;
+      int cb = c / rowBlocks;
+      int j0 = cb * nc;
       int j1 = Math.min(cols, j0 + nc);
-      int rb = c / colBlocks;
+      int rb = c % rowBlocks;
       int i0 = panels * rb / rowBlocks * mr;
       int i1 = Math.min(m, panels * (rb + 1) / rowBlocks * mr);
       if (scratch[t] == null) {
@@ -115,7 +120,11 @@ final class Int8GemmOnFloats {
       float[] bp = s[0].length >= bpSize ? s[0] : (s[0] = new float[bpSize]);
       float[] tile = s[1].length >= ROWS * nc ? s[1] : (s[1] = new float[ROWS * nc]);
       int width = j1 - j0;
-      VectorInt8.packB(x, img * k * cols, cols, k, j0, j1, zeroPoint, bp, nr);
+      if (packedIn[t] != bp || packedBlock[t] != img * colBlocks + cb) {
+        VectorInt8.packB(x, img * k * cols, cols, k, j0, j1, zeroPoint, bp, nr);
+        packedIn[t] = bp;
+        packedBlock[t] = img * colBlocks + cb;
+      }
       for (int r0 = i0; r0 < i1; r0 += ROWS) {
         int rows = Math.min(ROWS, i1 - r0);
         VectorSgemm.block(packed, r0 * k, bp, k, rows, width, tile, 0, width, NONE, r0);
