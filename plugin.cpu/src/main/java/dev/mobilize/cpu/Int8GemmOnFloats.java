@@ -33,6 +33,8 @@ final class Int8GemmOnFloats {
   private final float[] floatBias;
   private final Requantize rq;
   private final int zeroPoint;
+  /** Whether the micro-kernel requantizes (every bias a float, a clamping activation): {@link VectorInt8GemmOut}. */
+  private final boolean requantizeInKernel;
 
   private Int8GemmOnFloats(byte[] w, int m, int k, int[] bias, Requantize rq, int zeroPoint, long reach) {
     this.m = m;
@@ -50,6 +52,11 @@ final class Int8GemmOnFloats {
     }
     this.rq = rq;
     this.zeroPoint = zeroPoint;
+    boolean exact = rq.post == null;
+    for (float b : floatBias) {
+      exact &= !Float.isNaN(b);
+    }
+    this.requantizeInKernel = exact && VectorInt8GemmOut.available();
   }
 
   /**
@@ -124,6 +131,11 @@ final class Int8GemmOnFloats {
         VectorInt8.packB(x, img * k * cols, cols, k, j0, j1, zeroPoint, bp, nr);
         packedIn[t] = bp;
         packedBlock[t] = img * colBlocks + cb;
+      }
+      if (r == null && requantizeInKernel) {
+        VectorInt8GemmOut.block(packed, i0, k, bp, i1 - i0, width, floatBias, rq, out, (img * m + i0) * cols + j0, cols,
+            tile);
+        return;
       }
       for (int r0 = i0; r0 < i1; r0 += ROWS) {
         int rows = Math.min(ROWS, i1 - r0);

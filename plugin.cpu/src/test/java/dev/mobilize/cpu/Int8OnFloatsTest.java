@@ -79,21 +79,29 @@ class Int8OnFloatsTest {
     }
   }
 
-  @ParameterizedTest(name = "1x1 {0} -> {1}, {2} columns, zero point {3}, residual {4}")
+  @ParameterizedTest(name = "1x1 {0} -> {1}, {2} columns, zero point {3}, residual {4}, a bias past float {5}")
   @CsvSource({
-      "40, 24, 150, 0, false",
-      "40, 24, 150, -128, false",
-      "96, 16, 784, 37, false",
-      "16, 9, 7, -128, false", // fewer columns than a vector
-      "64, 32, 196, 0, true",
-      "64, 32, 196, -128, true"})
-  void pointwiseMatchesIntegerDefinition(int k, int m, int cols, int zp, boolean residual) {
+      "40, 24, 150, 0, false, true",
+      "40, 24, 150, -128, false, true",
+      "96, 16, 784, 37, false, true",
+      "16, 9, 7, -128, false, true", // fewer columns than a vector
+      "64, 32, 196, 0, true, true",
+      "64, 32, 196, -128, true, true",
+      // requantized in the micro-kernel's registers (VectorInt8GemmOut): whole tiles, last columns, last rows
+      "40, 24, 150, 0, false, false",
+      "24, 144, 3136, -128, false, false",
+      "96, 21, 784, 37, false, false",
+      "16, 9, 7, -128, false, false",
+      "320, 40, 49, 0, false, false"})
+  void pointwiseMatchesIntegerDefinition(int k, int m, int cols, int zp, boolean residual, boolean bigBias) {
     Random r = new Random(k * 7 + m + cols + zp);
     byte[] wq = randomBytes(r, m * k, 127);
     int[] bias = randomInts(r, m, 4000);
-    bias[1] = -(1 << 25);
-    Requantize rq = requantize(m, k, residual ? Activation.NONE : Activation.of(Node.builder("Conv")
-        .attributes(Attributes.builder().set("activation", "Clip").floats("activation_params", 0f, 3f).build()).build()));
+    if (bigBias) {
+      bias[1] = -(1 << 25); // past float's exact range: requantized from a float tile, the bias added in int32
+    }
+    // output zero points: -128 after the clip, as asymmetric activations have them, or an odd one
+    Requantize rq = requantize(m, k, residual ? 0 : zp == 37 ? 5 : -128, residual ? Activation.NONE : clip(0f, 3f));
     Int8GemmOnFloats kernel = Int8GemmOnFloats.ifExact(wq, m, k, bias, rq, zp);
     if (!Sgemm.VECTOR || !Int8Gemm.VECTOR) {
       assertNull(kernel, "needs the Vector API");
