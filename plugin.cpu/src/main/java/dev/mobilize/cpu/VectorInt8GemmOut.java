@@ -167,52 +167,70 @@ final class VectorInt8GemmOut {
     FloatVector hiv = FloatVector.broadcast(F, (float) hi);
     FloatVector magic = FloatVector.broadcast(F, MAGIC);
     IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - zero); // rounds, then adds the zero point
-    // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
+    // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone); written
+    // out rather than through a helper, which C2 may not inline into this large method (it would box vectors)
     FloatVector mv = FloatVector.broadcast(F, mult[0]);
-    q(c00, mv, lov, hiv, magic, magicBits, out, o);
-    q(c01, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c02, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c00.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c01.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c02.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[1]);
-    q(c10, mv, lov, hiv, magic, magicBits, out, o);
-    q(c11, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c12, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c10.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c11.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c12.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[2]);
-    q(c20, mv, lov, hiv, magic, magicBits, out, o);
-    q(c21, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c22, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c20.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c21.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c22.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[3]);
-    q(c30, mv, lov, hiv, magic, magicBits, out, o);
-    q(c31, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c32, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c30.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c31.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c32.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[4]);
-    q(c40, mv, lov, hiv, magic, magicBits, out, o);
-    q(c41, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c42, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c40.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c41.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c42.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[5]);
-    q(c50, mv, lov, hiv, magic, magicBits, out, o);
-    q(c51, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c52, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c50.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c51.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c52.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[6]);
-    q(c60, mv, lov, hiv, magic, magicBits, out, o);
-    q(c61, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c62, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
+    c60.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c61.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c62.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[7]);
-    q(c70, mv, lov, hiv, magic, magicBits, out, o);
-    q(c71, mv, lov, hiv, magic, magicBits, out, o + L);
-    q(c72, mv, lov, hiv, magic, magicBits, out, o + 2 * L);
-  }
-
-  /** {@code out[o .. o + L) = clamp(rint(acc * mult), lo, hi) + zero} (small: C2 inlines it, no vector is boxed). */
-  private static void q(FloatVector acc, FloatVector mult, FloatVector lo, FloatVector hi, FloatVector magic,
-      IntVector magicBits, byte[] out, int o) {
-    acc.mul(mult).max(lo).min(hi).add(magic).reinterpretAsInts().sub(magicBits)
+    c70.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    c71.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    c72.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
   }
 }
