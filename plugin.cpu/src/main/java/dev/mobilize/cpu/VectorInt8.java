@@ -167,7 +167,10 @@ final class VectorInt8 {
       IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - rq.zero); // rounds, then adds the zero point
       for (; i + L <= count; i += L) {
         // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
-        FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(mult).max(lo).min(hi).add(magic);
+        // (compare and blend: cheaper than the vector max and min, which order signed zeros and NaN)
+        FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(mult);
+        v = v.blend(lo, v.lt(lo));
+        v = v.blend(hi, v.compare(VectorOperators.GT, hi)).add(magic);
         v.reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
             .intoArray(out, o + i);
       }

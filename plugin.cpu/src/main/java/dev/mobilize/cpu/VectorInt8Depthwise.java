@@ -156,10 +156,14 @@ final class VectorInt8Depthwise {
             java.util.Arrays.fill(buf, o, o + rw, 0f);
             continue;
           }
-          java.util.Arrays.fill(buf, o, o + pl, 0f);
+          for (int j = o; j < o + pl; j++) { // the borders are a float or two: loops, not fill calls
+            buf[j] = 0f;
+          }
           // a spill past the row lands in the next row, which is written after it
           widen(x, xo + iy * wd, zp, buf, o + pl, copy);
-          java.util.Arrays.fill(buf, o + pl + copy, o + rw, 0f);
+          for (int j = o + pl + copy; j < o + rw; j++) {
+            buf[j] = 0f;
+          }
         }
         java.util.Arrays.fill(buf, rows * rw, size, 0f);
         float b = floatBias[ch];
@@ -258,7 +262,9 @@ final class VectorInt8Depthwise {
         ((FloatVector) ByteVector.fromArray(B, x, xo + i).convertShape(VectorOperators.B2F, F, 0))
             .sub(z).intoArray(f, fo + i);
       }
-      java.util.Arrays.fill(f, fo + count, fo + whole, 0f);
+      for (int j = fo + count; j < fo + whole; j++) { // a few floats: a loop costs less than a fill call
+        f[j] = 0f;
+      }
       return;
     }
     for (; i + L <= count; i += L) {
@@ -315,8 +321,11 @@ final class VectorInt8Depthwise {
       acc = FloatVector.fromArray(F, buf, a2 + q).fma(w20, acc);
       acc = FloatVector.fromArray(F, buf, a2 + q + k1).fma(w21, acc);
       acc = FloatVector.fromArray(F, buf, a2 + q + k2).fma(w22, acc);
-      // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
-      acc.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+      // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone), by
+      // compare and blend (cheaper than the vector max and min, which order signed zeros and NaN)
+      FloatVector v = acc.mul(mv);
+      v = v.blend(lov, v.lt(lov));
+      v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
           .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + q);
     }
   }

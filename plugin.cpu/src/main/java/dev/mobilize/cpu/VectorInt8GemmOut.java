@@ -167,70 +167,120 @@ final class VectorInt8GemmOut {
     FloatVector hiv = FloatVector.broadcast(F, (float) hi);
     FloatVector magic = FloatVector.broadcast(F, MAGIC);
     IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - zero); // rounds, then adds the zero point
-    // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone); written
-    // out rather than through a helper, which C2 may not inline into this large method (it would box vectors)
+    // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone), by compare
+    // and blend (the vector max and min order signed zeros and NaN: several instructions each); written out
+    // rather than through a helper, which C2 may not inline into this large method (it would box vectors)
     FloatVector mv = FloatVector.broadcast(F, mult[0]);
-    c00.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    FloatVector v;
+    v = c00.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c01.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c01.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c02.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c02.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[1]);
-    c10.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c10.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c11.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c11.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c12.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c12.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[2]);
-    c20.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c20.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c21.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c21.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c22.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c22.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[3]);
-    c30.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c30.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c31.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c31.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c32.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c32.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[4]);
-    c40.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c40.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c41.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c41.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c42.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c42.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[5]);
-    c50.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c50.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c51.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c51.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c52.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c52.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[6]);
-    c60.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c60.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c61.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c61.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c62.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c62.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
     o += ldo;
     mv = FloatVector.broadcast(F, mult[7]);
-    c70.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c70.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    c71.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c71.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    c72.mul(mv).max(lov).min(hiv).add(magic).reinterpretAsInts().sub(magicBits)
+    v = c72.mul(mv);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
   }
 }
