@@ -26,12 +26,12 @@ class Int8OnFloatsTest {
       "3, 20, 20, 1, 1, 6, 0, false",
       "3, 20, 20, 1, 1, 6, -128, false",
       "3, 33, 33, 2, 1, 5, -128, false",
-      "3, 7, 7, 1, 1, 40, 37, false", // planes narrower than a vector
-      "3, 7, 7, 2, 1, 35, -128, false", // small stride-2 outputs: widened planes on the float kernel
+      "3, 7, 7, 1, 1, 40, 37, false", // small planes: a vector's worth of planes at a time
+      "3, 7, 7, 2, 1, 35, -128, false", // and a last block of fewer planes
       "5, 9, 11, 1, 2, 4, -128, false", // not 3x3: widened planes on the float kernel
       "3, 40, 40, 1, 0, 3, 0, false",
       // 3x3 in one pass (VectorInt8Depthwise): stride 1 rows wider than two vectors and flat runs, stride 2
-      // rows wider and narrower than a vector, odd widths
+      // rows wider and narrower than a vector (pad 0), odd widths; small planes above
       "3, 57, 57, 1, 1, 3, 37, true",
       "3, 57, 57, 1, 1, 3, -128, true",
       "3, 56, 61, 2, 1, 4, 0, true",
