@@ -35,6 +35,8 @@ final class Int8GemmOnFloats {
   private final int zeroPoint;
   /** Whether the micro-kernel requantizes (every bias a float, a clamping activation): {@link VectorInt8GemmOut}. */
   private final boolean requantizeInKernel;
+  /** Whether the micro-kernel applies the residual form (every bias a float). */
+  private final boolean residualInKernel;
 
   private Int8GemmOnFloats(byte[] w, int m, int k, int[] bias, Requantize rq, int zeroPoint, long reach) {
     this.m = m;
@@ -57,6 +59,11 @@ final class Int8GemmOnFloats {
       exact &= !Float.isNaN(b);
     }
     this.requantizeInKernel = exact && VectorInt8GemmOut.available();
+    boolean exactBias = true;
+    for (float b : floatBias) {
+      exactBias &= !Float.isNaN(b);
+    }
+    this.residualInKernel = exactBias && VectorInt8GemmOut.available();
   }
 
   /**
@@ -132,9 +139,9 @@ final class Int8GemmOnFloats {
         packedIn[t] = bp;
         packedBlock[t] = img * colBlocks + cb;
       }
-      if (r == null && requantizeInKernel) {
-        VectorInt8GemmOut.block(packed, i0, k, bp, i1 - i0, width, floatBias, rq, out, (img * m + i0) * cols + j0, cols,
-            tile);
+      if (r == null ? requantizeInKernel : residualInKernel) {
+        VectorInt8GemmOut.block(packed, i0, k, bp, i1 - i0, width, floatBias, rq, r, rScale, yScale, out,
+            (img * m + i0) * cols + j0, cols, tile);
         return;
       }
       for (int r0 = i0; r0 < i1; r0 += ROWS) {

@@ -1,5 +1,6 @@
 package dev.mobilize.cpu;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -41,10 +42,12 @@ final class VectorInt8GemmOut {
    * Rows {@code [r0, r0 + rows)} (a multiple of {@link Sgemm#MR} from {@code r0}, or up to {@code m}) by the
    * {@code width} columns packed in {@code bp} ({@link VectorInt8#packB}) of int8 output at
    * {@code out[outOff + i * ldo + j]} for row {@code r0 + i}, column {@code j}. {@code pa} holds the A
-   * panels ({@link Sgemm#pack}), {@code tile} at least {@code MR * L} floats.
+   * panels ({@link Sgemm#pack}), {@code tile} at least {@code MR * L} floats. Without {@code res} the
+   * requantization of {@code rq}; with {@code res} (int8, laid out as {@code out}) the residual form of {@link VectorInt8#addResidual}
+   * ({@code out = saturate(rint(((sum + bias) * x_scale * W_scale[c] + res * rScale) / yScale))}).
    */
   static void block(float[] pa, int r0, int k, float[] bp, int rows, int width, float[] floatBias, Requantize rq,
-      byte[] out, int outOff, int ldo, float[] tile) {
+      byte[] res, float rScale, float yScale, byte[] out, int outOff, int ldo, float[] tile) {
     int mr = Sgemm.MR;
     float[] bias = new float[mr];
     float[] mult = new float[mr];
@@ -53,18 +56,20 @@ final class VectorInt8GemmOut {
       int r = Math.min(mr, rows - i);
       for (int ii = 0; ii < mr; ii++) {
         bias[ii] = ii < r ? floatBias[r0 + i + ii] : 0f;
-        mult[ii] = ii < r ? rq.mult[r0 + i + ii] : 0f;
+        mult[ii] = ii < r ? (res == null ? rq.mult : rq.scale)[r0 + i + ii] : 0f;
       }
       int o = outOff + i * ldo;
       int bo = 0;
       int j = 0;
       for (; j + NR <= width; j += NR, bo += k * NR) {
-        if (r == mr) {
+        if (r == mr && res == null) {
           kernel8x3(pa, ao, bp, bo, k, bias, mult, rq.lo, rq.hi, rq.zero, out, o + j, ldo);
+        } else if (r == mr) {
+          kernel8x3R(pa, ao, bp, bo, k, bias, mult, res, rScale, yScale, out, o + j, ldo);
         } else {
           for (int v = 0; v < NR; v += L) {
             kernel8x1(pa, ao, bp, bo + v, NR, k, bias, tile);
-            store(tile, r0 + i, r, rq, L, out, o + j + v, ldo);
+            store(tile, r0 + i, r, rq, res, rScale, yScale, L, out, o + j + v, ldo);
           }
         }
       }
@@ -72,15 +77,21 @@ final class VectorInt8GemmOut {
       int wv = (w + L - 1) / L * L; // the last panel is as wide as its whole vectors
       for (int v = 0; v < w; v += L) {
         kernel8x1(pa, ao, bp, bo + v, wv, k, bias, tile);
-        store(tile, r0 + i, r, rq, Math.min(L, w - v), out, o + j + v, ldo);
+        store(tile, r0 + i, r, rq, res, rScale, yScale, Math.min(L, w - v), out, o + j + v, ldo);
       }
     }
   }
 
-  /** Rows {@code [0, r)} of a tile ({@code L} floats each, bias included) to int8, {@code count} columns each. */
-  private static void store(float[] tile, int ch0, int r, Requantize rq, int count, byte[] out, int o, int ldo) {
+  /** Rows {@code [0, r)} of a tile ({@code L} floats each, bias included) to int8, {@code count} columns each (with {@code res}: the residual form). */
+  private static void store(float[] tile, int ch0, int r, Requantize rq, byte[] res, float rScale, float yScale,
+      int count, byte[] out, int o, int ldo) {
     for (int ii = 0; ii < r; ii++) {
-      VectorInt8.requantizeSums(tile, ii * L, 0f, ch0 + ii, rq, count, out, o + ii * ldo);
+      if (res == null) {
+        VectorInt8.requantizeSums(tile, ii * L, 0f, ch0 + ii, rq, count, out, o + ii * ldo);
+      } else {
+        VectorInt8.addResidual(tile, ii * L, 0f, rq.scale[ch0 + ii], res, o + ii * ldo, rScale, yScale, count, out,
+            o + ii * ldo);
+      }
     }
   }
 
@@ -283,4 +294,177 @@ final class VectorInt8GemmOut {
     v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
   }
+  /**
+   * 8 rows by 3 full vectors in the residual form of {@link VectorInt8#addResidual}, from the accumulators:
+   * {@code out = saturate(rint((acc * scale[c] + r * rScale) / yScale))}, {@code r} at the same offsets as {@code out}.
+   */
+  private static void kernel8x3R(float[] a, int ao, float[] b, int bo, int k, float[] bias, float[] scale, byte[] r,
+      float rScale, float yScale, byte[] out, int o, int ldo) {
+    FloatVector c00 = FloatVector.broadcast(F, bias[0]), c01 = c00, c02 = c00;
+    FloatVector c10 = FloatVector.broadcast(F, bias[1]), c11 = c10, c12 = c10;
+    FloatVector c20 = FloatVector.broadcast(F, bias[2]), c21 = c20, c22 = c20;
+    FloatVector c30 = FloatVector.broadcast(F, bias[3]), c31 = c30, c32 = c30;
+    FloatVector c40 = FloatVector.broadcast(F, bias[4]), c41 = c40, c42 = c40;
+    FloatVector c50 = FloatVector.broadcast(F, bias[5]), c51 = c50, c52 = c50;
+    FloatVector c60 = FloatVector.broadcast(F, bias[6]), c61 = c60, c62 = c60;
+    FloatVector c70 = FloatVector.broadcast(F, bias[7]), c71 = c70, c72 = c70;
+    for (int kk = 0; kk < k; kk++, bo += NR, ao += 8) {
+      FloatVector b0 = FloatVector.fromArray(F, b, bo);
+      FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+      FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
+      FloatVector x = FloatVector.broadcast(F, a[ao]);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      c02 = b2.fma(x, c02);
+      x = FloatVector.broadcast(F, a[ao + 1]);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      c12 = b2.fma(x, c12);
+      x = FloatVector.broadcast(F, a[ao + 2]);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      c22 = b2.fma(x, c22);
+      x = FloatVector.broadcast(F, a[ao + 3]);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+      c32 = b2.fma(x, c32);
+      x = FloatVector.broadcast(F, a[ao + 4]);
+      c40 = b0.fma(x, c40);
+      c41 = b1.fma(x, c41);
+      c42 = b2.fma(x, c42);
+      x = FloatVector.broadcast(F, a[ao + 5]);
+      c50 = b0.fma(x, c50);
+      c51 = b1.fma(x, c51);
+      c52 = b2.fma(x, c52);
+      x = FloatVector.broadcast(F, a[ao + 6]);
+      c60 = b0.fma(x, c60);
+      c61 = b1.fma(x, c61);
+      c62 = b2.fma(x, c62);
+      x = FloatVector.broadcast(F, a[ao + 7]);
+      c70 = b0.fma(x, c70);
+      c71 = b1.fma(x, c71);
+      c72 = b2.fma(x, c72);
+    }
+    FloatVector lov = FloatVector.broadcast(F, -128f);
+    FloatVector hiv = FloatVector.broadcast(F, 127f);
+    FloatVector rs = FloatVector.broadcast(F, rScale);
+    FloatVector ys = FloatVector.broadcast(F, yScale);
+    FloatVector magic = FloatVector.broadcast(F, MAGIC);
+    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
+    // the operations of VectorInt8.addResidual in its order, written out (see kernel8x3)
+    FloatVector sv;
+    FloatVector v;
+    sv = FloatVector.broadcast(F, scale[0]);
+    v = c00.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c01.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c02.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[1]);
+    v = c10.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c11.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c12.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[2]);
+    v = c20.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c21.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c22.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[3]);
+    v = c30.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c31.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c32.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[4]);
+    v = c40.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c41.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c42.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[5]);
+    v = c50.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c51.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c52.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[6]);
+    v = c60.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c61.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c62.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    o += ldo;
+    sv = FloatVector.broadcast(F, scale[7]);
+    v = c70.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+    v = c71.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
+    v = c72.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
+    v = v.blend(lov, v.lt(lov));
+    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
+        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+  }
+
 }

@@ -92,7 +92,9 @@ class Int8OnFloatsTest {
       "24, 144, 3136, -128, false, false",
       "96, 21, 784, 37, false, false",
       "16, 9, 7, -128, false, false",
-      "320, 40, 49, 0, false, false"})
+      "320, 40, 49, 0, false, false",
+      "64, 32, 196, 0, true, false",
+      "64, 36, 100, -128, true, false"})
   void pointwiseMatchesIntegerDefinition(int k, int m, int cols, int zp, boolean residual, boolean bigBias) {
     Random r = new Random(k * 7 + m + cols + zp);
     byte[] wq = randomBytes(r, m * k, 127);
