@@ -1,6 +1,5 @@
 package dev.mobilize.cpu;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -42,7 +41,7 @@ final class VectorInt8GemmOut {
    * Rows {@code [r0, r0 + rows)} (a multiple of {@link Sgemm#MR} from {@code r0}, or up to {@code m}) by the
    * {@code width} columns packed in {@code bp} ({@link VectorInt8#packB}) of int8 output at
    * {@code out[outOff + i * ldo + j]} for row {@code r0 + i}, column {@code j}. {@code pa} holds the A
-   * panels ({@link Sgemm#pack}), {@code tile} at least {@code MR * L} floats. Without {@code res} the
+   * panels ({@link Sgemm#pack}), {@code tile} at least {@code MR * NR} floats. Without {@code res} the
    * requantization of {@code rq}; with {@code res} (int8, laid out as {@code out}) the residual form of {@link VectorInt8#addResidual}
    * ({@code out = saturate(rint(((sum + bias) * x_scale * W_scale[c] + res * rScale) / yScale))}).
    */
@@ -65,7 +64,11 @@ final class VectorInt8GemmOut {
         if (r == mr && res == null) {
           kernel8x3(pa, ao, bp, bo, k, bias, mult, rq.lo, rq.hi, rq.zero, out, o + j, ldo);
         } else if (r == mr) {
-          kernel8x3R(pa, ao, bp, bo, k, bias, mult, res, rScale, yScale, out, o + j, ldo);
+          kernel8x3Sums(pa, ao, bp, bo, k, bias, tile);
+          for (int ii = 0; ii < mr; ii++) {
+            VectorInt8.addResidual(tile, ii * NR, 0f, mult[ii], res, o + ii * ldo + j, rScale, yScale, NR, out,
+                o + ii * ldo + j);
+          }
         } else {
           for (int v = 0; v < NR; v += L) {
             kernel8x1(pa, ao, bp, bo + v, NR, k, bias, tile);
@@ -295,11 +298,10 @@ final class VectorInt8GemmOut {
         .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
   }
   /**
-   * 8 rows by 3 full vectors in the residual form of {@link VectorInt8#addResidual}, from the accumulators:
-   * {@code out = saturate(rint((acc * scale[c] + r * rScale) / yScale))}, {@code r} at the same offsets as {@code out}.
+   * 8 rows by 3 full vectors of sums (bias included) into {@code tile[ii * NR ..]}, for the residual form. (Its
+   * epilogue written out here, as in {@link #kernel8x3}, made the method too large for the JIT to compile.)
    */
-  private static void kernel8x3R(float[] a, int ao, float[] b, int bo, int k, float[] bias, float[] scale, byte[] r,
-      float rScale, float yScale, byte[] out, int o, int ldo) {
+  private static void kernel8x3Sums(float[] a, int ao, float[] b, int bo, int k, float[] bias, float[] tile) {
     FloatVector c00 = FloatVector.broadcast(F, bias[0]), c01 = c00, c02 = c00;
     FloatVector c10 = FloatVector.broadcast(F, bias[1]), c11 = c10, c12 = c10;
     FloatVector c20 = FloatVector.broadcast(F, bias[2]), c21 = c20, c22 = c20;
@@ -345,126 +347,31 @@ final class VectorInt8GemmOut {
       c71 = b1.fma(x, c71);
       c72 = b2.fma(x, c72);
     }
-    FloatVector lov = FloatVector.broadcast(F, -128f);
-    FloatVector hiv = FloatVector.broadcast(F, 127f);
-    FloatVector rs = FloatVector.broadcast(F, rScale);
-    FloatVector ys = FloatVector.broadcast(F, yScale);
-    FloatVector magic = FloatVector.broadcast(F, MAGIC);
-    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS);
-    // the operations of VectorInt8.addResidual in its order, written out (see kernel8x3)
-    FloatVector sv;
-    FloatVector v;
-    sv = FloatVector.broadcast(F, scale[0]);
-    v = c00.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c01.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c02.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[1]);
-    v = c10.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c11.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c12.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[2]);
-    v = c20.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c21.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c22.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[3]);
-    v = c30.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c31.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c32.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[4]);
-    v = c40.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c41.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c42.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[5]);
-    v = c50.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c51.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c52.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[6]);
-    v = c60.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c61.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c62.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    sv = FloatVector.broadcast(F, scale[7]);
-    v = c70.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c71.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c72.mul(sv).add(((FloatVector) ByteVector.fromArray(B, r, o + 2 * L).convertShape(VectorOperators.B2F, F, 0)).mul(rs)).div(ys);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
+    c00.intoArray(tile, 0 * L);
+    c01.intoArray(tile, 1 * L);
+    c02.intoArray(tile, 2 * L);
+    c10.intoArray(tile, 3 * L);
+    c11.intoArray(tile, 4 * L);
+    c12.intoArray(tile, 5 * L);
+    c20.intoArray(tile, 6 * L);
+    c21.intoArray(tile, 7 * L);
+    c22.intoArray(tile, 8 * L);
+    c30.intoArray(tile, 9 * L);
+    c31.intoArray(tile, 10 * L);
+    c32.intoArray(tile, 11 * L);
+    c40.intoArray(tile, 12 * L);
+    c41.intoArray(tile, 13 * L);
+    c42.intoArray(tile, 14 * L);
+    c50.intoArray(tile, 15 * L);
+    c51.intoArray(tile, 16 * L);
+    c52.intoArray(tile, 17 * L);
+    c60.intoArray(tile, 18 * L);
+    c61.intoArray(tile, 19 * L);
+    c62.intoArray(tile, 20 * L);
+    c70.intoArray(tile, 21 * L);
+    c71.intoArray(tile, 22 * L);
+    c72.intoArray(tile, 23 * L);
   }
+
 
 }
