@@ -195,8 +195,14 @@ final class Conv implements Kernel {
   /** One filter per channel: {@link VectorDepthwise} for 3x3 windows, else direct accumulation row by row. */
   static void depthwise(boolean vector, float[] x, float[] w, float[] bias, float[] out, int n, int c, int h,
       int wd, ConvGeometry.Window win, Activation act, Parallel parallel) {
+    depthwise(vector, x, w, bias, out, n, c, h, wd, win, act, parallel, win.out[0] * win.out[1]);
+  }
+
+  /** As above; {@link VectorDepthwise} picks its path as for an output plane of {@code plane} pixels. */
+  static void depthwise(boolean vector, float[] x, float[] w, float[] bias, float[] out, int n, int c, int h,
+      int wd, ConvGeometry.Window win, Activation act, Parallel parallel, int plane) {
     if (vector && VectorDepthwise.supports(win)) {
-      VectorDepthwise.conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel);
+      VectorDepthwise.conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel, plane);
       return;
     }
     int oh = win.out[0];
