@@ -12,16 +12,16 @@ import java.util.Set;
  *
  * <p>The output rows of each image are cut into a few contiguous parts that the threads claim (one
  * barrier for the whole block, not three). A part walks its rows in bands sized to stay in L2: for a
- * band it computes the expanded rows the depthwise window needs ({@link Sgemm#gemmOnThread}, the
- * micro-kernel on those columns of the input packed whole), keeping the rows it shares with the band before instead of computing them
- * again, then the depthwise rows ({@link Conv#depthwise} on the band as a small image whose top padding
- * is what remains of the real one), then the projection of the band straight into the output (residual
- * and clamp in the GEMM epilogue). Band scratch comes from the {@link Exec} pool, one set per thread.
+ * band it computes the expanded rows the depthwise window needs ({@link Sgemm#gemmOnThread}: the
+ * micro-kernel on those columns of the input, packed whole), keeping the rows it shares with the band
+ * before instead of computing them again, then the depthwise rows ({@link Conv#depthwise} on the band
+ * as a small image whose top padding is what remains of the real one), then the projection of the
+ * band straight into the output (residual and clamp in the GEMM epilogue). Band scratch comes from the
+ * {@link Exec} pool, one set per thread.
  *
  * <p>Every output value is the same sums in the same order as the three convolutions one after the
- * other, so results do not depend on bands or threads. Sizes it does not handle (and small tensors,
- * whose expanded form stays in cache anyway: fewer than {@link #minFloats} expanded values per image)
- * run the three {@link Conv} steps instead.
+ * other, so results do not depend on bands or threads. Sizes it does not handle (and small tensors:
+ * fewer than {@link #minFloats} expanded values per image) run the three {@link Conv} steps instead.
  */
 final class InvertedResidual implements Kernel {
 

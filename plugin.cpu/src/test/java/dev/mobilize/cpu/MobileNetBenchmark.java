@@ -26,7 +26,8 @@ import java.util.Random;
  * run-by-run alternation measured as our latency ({@code -Dblock=1 -Dsettle=0} shows it).
  * {@code -Dwarmup=N} runs of each first; {@code -Dmobilize.cpu.profile=true} prints the time per op type.
  * {@code -Dunfused=true} adds a third contender, ours prepared with {@code mobilize.cpu.fuseBlocks=false}
- * (inverted-residual blocks as three convolutions, see {@link FuseBlocksForCpu}), in the same rotation.
+ * and {@code mobilize.cpu.convBands=false} (inverted-residual blocks as three convolutions, see
+ * {@link FuseBlocksForCpu}; the stem's im2col whole, see {@link ConvBands}), in the same rotation.
  */
 public final class MobileNetBenchmark {
 
@@ -59,16 +60,15 @@ public final class MobileNetBenchmark {
     boolean profile = Boolean.getBoolean("mobilize.cpu.profile");
     Map<String, Long> times = new java.util.TreeMap<>();
     String fuse = System.getProperty(FuseBlocksForCpu.SWITCH);
+    String bands = System.getProperty(ConvBands.SWITCH);
     if (third) {
       System.setProperty(FuseBlocksForCpu.SWITCH, "false");
+      System.setProperty(ConvBands.SWITCH, "false");
     }
     CpuPreparedModel unfused = third ? new CpuGraphExecutor().prepare(m, Options.of(Map.of("threads", "" + threads)))
         : null;
-    if (fuse == null) {
-      System.clearProperty(FuseBlocksForCpu.SWITCH);
-    } else {
-      System.setProperty(FuseBlocksForCpu.SWITCH, fuse);
-    }
+    restore(FuseBlocksForCpu.SWITCH, fuse);
+    restore(ConvBands.SWITCH, bands);
     try (CpuPreparedModel p = new CpuGraphExecutor().prepare(m,
             Options.of(Map.of("threads", "" + threads, "profile", "" + profile)));
         OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -113,8 +113,8 @@ public final class MobileNetBenchmark {
     }
     if (third) {
       unfused.close();
-      System.out.printf("unfused:      median %.2f ms, p90 %.2f ms, min %.2f ms (%d nodes); fused/unfused: median %.2fx,"
-          + " median of block pairs %.2fx%n", percentile(unf, 50), percentile(unf, 90),
+      System.out.printf("unfused:      median %.2f ms, p90 %.2f ms, min %.2f ms (%d nodes); fused/unfused: "
+          + "median %.2fx, median of block pairs %.2fx%n", percentile(unf, 50), percentile(unf, 90),
           Arrays.stream(unf).min().orElse(0), unfused.nodeCount(), percentile(mob, 50) / percentile(unf, 50),
           pairedRatio(mob, unf));
       System.out.printf("unfused/onnxruntime: median of block pairs %.2fx%n", pairedRatio(unf, ort));
@@ -124,6 +124,14 @@ public final class MobileNetBenchmark {
     System.out.printf("ratio (median): %.2fx, ratio (min): %.2fx, ratio (median of block pairs): %.2fx%n",
         percentile(mob, 50) / percentile(ort, 50), Arrays.stream(mob).min().orElse(0) / Arrays.stream(ort).min().orElse(1),
         pairedRatio(mob, ort));
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
   }
 
   /** Settles, runs once untimed, then times {@code n} back-to-back runs into {@code ms[from..]}. */
