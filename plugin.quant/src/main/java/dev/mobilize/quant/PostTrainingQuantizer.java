@@ -141,6 +141,14 @@ public class PostTrainingQuantizer implements Quantizer {
       }
     });
     Int8Scope.shareScales(qdqStyle, scales, unsigned);
+    if (method == Threshold.EQ) {
+      Set<String> quantizedValues = scope.values(model.graph(), active, qdqStyle);
+      Set<String> following = new LinkedHashSet<>();
+      qdqStyle.stream().filter(n -> Int8Scope.SAME_SCALE.contains(n.opType())).forEach(n -> following.add(n.output(0)));
+      new ScaleSearch(executor, model, samples).refine(active, quantizedValues, following, scales,
+          (targets, vs) -> InsertQdq.apply(model, targets, vs, scales, unsigned, means, method.label()), progress);
+      Int8Scope.shareScales(qdqStyle, scales, unsigned);
+    }
     LOG.info("calibrated {} values on {} samples ({}) in {} ms; {} more ops quantized in the QDQ style{}; {} never"
         + " negative values quantized from zero point -128", values.size(), samples.size(), method.label(),
         (System.nanoTime() - started) / 1_000_000, qdqStyle.size(), scope.allOutputs() ? ", every output quantized" : "",
