@@ -44,6 +44,8 @@ final class ScaleSearch {
   static final int REFINEMENTS = 2;
   /** Factors of the first grid, evenly spaced in log2 over [LOW, HIGH]. */
   static final int GRID = 4;
+  /** A scale replaces the best so far only when its gain is this many standard errors (paired over the samples). */
+  static final double MARGIN = 2;
 
   private final GraphExecutor executor;
   private final Model model;
@@ -87,55 +89,82 @@ final class ScaleSearch {
       List<QuantTarget> upstream = targets.stream().filter(t -> done.contains(t.input())).toList();
       Set<String> quantized = new LinkedHashSet<>(done);
       float base = scales.get(v);
-      Map<Double, Double> scored = new HashMap<>();
-      java.util.function.DoubleUnaryOperator score = e -> scored.computeIfAbsent(e, x -> {
+      Map<Double, double[]> scored = new HashMap<>();
+      java.util.function.DoubleFunction<double[]> score = e -> scored.computeIfAbsent(e, x -> {
         scales.put(v, (float) (base * Math.pow(2, x)));
-        return cosine(quantize.with(upstream, quantized));
+        return cosines(quantize.with(upstream, quantized));
       });
       double best = 0;
-      double bestScore = score.applyAsDouble(0);
       double width = (HIGH - LOW) / (GRID - 1);
       for (int i = 0; i < GRID; i++) {
         double e = LOW + i * width;
-        double s = score.applyAsDouble(e);
-        if (s > bestScore) {
+        if (better(score.apply(e), score.apply(best))) {
           best = e;
-          bestScore = s;
         }
       }
       for (int r = 0; r < REFINEMENTS; r++) {
         width /= 2;
         double center = best;
         for (double e : new double[] {center - width, center + width}) {
-          double s = score.applyAsDouble(e);
-          if (s > bestScore) {
+          if (better(score.apply(e), score.apply(best))) {
             best = e;
-            bestScore = s;
           }
         }
       }
       float chosen = (float) (base * Math.pow(2, best));
       scales.put(v, chosen);
-      LOG.debug("eq: {} scale {} -> {} (x{}), mean output cosine {}", v, base, chosen, Math.pow(2, best), bestScore);
+      LOG.debug("eq: {} scale {} -> {} (x{}), mean output cosine {} (was {})", v, base, chosen, Math.pow(2, best),
+          mean(score.apply(best)), mean(score.apply(0)));
     }
   }
 
-  /** Mean over the search samples of the cosine of each output to the float model's. */
-  private double cosine(Model int8) {
-    double sum = 0;
-    int n = 0;
+  /**
+   * True when {@code a} beats {@code b} by more than {@value #MARGIN} standard errors of the paired
+   * per-sample differences: on a few samples a noise-amplifying network rewards many scales by chance,
+   * and those gains do not carry over to other inputs.
+   */
+  static boolean better(double[] a, double[] b) {
+    int n = a.length;
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      mean += (a[i] - b[i]) / n;
+    }
+    if (mean <= 0) {
+      return false;
+    }
+    if (n < 2) {
+      return true;
+    }
+    double var = 0;
+    for (int i = 0; i < n; i++) {
+      double d = a[i] - b[i] - mean;
+      var += d * d / (n - 1);
+    }
+    return mean > MARGIN * Math.sqrt(var / n);
+  }
+
+  private static double mean(double[] x) {
+    double s = 0;
+    for (double v : x) {
+      s += v / x.length;
+    }
+    return s;
+  }
+
+  /** Per search sample, the mean over the outputs of the cosine to the float model's output. */
+  private double[] cosines(Model int8) {
+    double[] c = new double[samples.size()];
     try (PreparedModel p = executor.prepare(int8, Options.NONE)) {
       for (int i = 0; i < samples.size(); i++) {
         Map<String, Tensor> out = p.run(samples.get(i));
         for (int o = 0; o < outputs.size(); o++) {
           Agreement a = new Agreement();
           a.add(reference.get(i)[o], out.get(outputs.get(o)).toFloatArray(), new long[0]);
-          sum += a.cosine();
-          n++;
+          c[i] += a.cosine() / outputs.size();
         }
       }
     }
-    return n == 0 ? 1 : sum / n;
+    return c;
   }
 
   private void computeReference() {

@@ -86,6 +86,14 @@ class ScaleSearchTest {
   }
 
   @Test
+  void aGainCountsOnlyWhenItIsClearOverTheSamples() {
+    assertTrue(ScaleSearch.better(new double[] {0.91, 0.92, 0.93}, new double[] {0.90, 0.91, 0.92}));
+    assertTrue(!ScaleSearch.better(new double[] {0.91, 0.90, 0.922}, new double[] {0.90, 0.909, 0.92}),
+        "a mean gain of 0.001 with differences of +0.01, -0.009, +0.002 is chance");
+    assertTrue(!ScaleSearch.better(new double[] {0.9, 0.9}, new double[] {0.9, 0.9}));
+  }
+
+  @Test
   void ordersValuesAsTheGraphComputesThem() {
     Graph g = InsertQdqTest.model().graph();
     assertEquals(List.of("x", "r", "p", "y"),
