@@ -143,9 +143,10 @@ public class PostTrainingQuantizer implements Quantizer {
     Int8Scope.shareScales(qdqStyle, scales, unsigned);
     if (method == Threshold.EQ) {
       Set<String> quantizedValues = scope.values(model.graph(), active, qdqStyle);
-      Set<String> following = new LinkedHashSet<>();
-      qdqStyle.stream().filter(n -> Int8Scope.SAME_SCALE.contains(n.opType())).forEach(n -> following.add(n.output(0)));
-      new ScaleSearch(executor, model, samples).refine(active, quantizedValues, following, scales,
+      Map<String, String> follows = new LinkedHashMap<>();
+      qdqStyle.stream().filter(n -> Int8Scope.SAME_SCALE.contains(n.opType()))
+          .forEach(n -> follows.put(n.output(0), n.input(0)));
+      new ScaleSearch(executor, model, samples).refine(active, quantizedValues, follows, scales,
           (targets, vs) -> InsertQdq.apply(model, targets, vs, scales, unsigned, means, method.label()), progress);
       Int8Scope.shareScales(qdqStyle, scales, unsigned);
     }

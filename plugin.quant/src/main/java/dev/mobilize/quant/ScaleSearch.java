@@ -69,11 +69,13 @@ final class ScaleSearch {
    * Refines {@code scales} in place.
    *
    * @param targets the quantized targets
-   * @param values the values with a Q→DQ pair (graph outputs and {@code fixed} keep their scale)
-   * @param fixed values whose scale follows another's (not searched)
+   * @param values the values with a Q→DQ pair (graph outputs keep their scale)
+   * @param follows values whose scale is another's (a pooling's output takes its input's): value → that other
    */
-  void refine(List<QuantTarget> targets, Set<String> values, Set<String> fixed, Map<String, Float> scales,
+  void refine(List<QuantTarget> targets, Set<String> values, Map<String, String> follows, Map<String, Float> scales,
       Quantize quantize, Quantizer.Progress progress) {
+    long started = System.nanoTime();
+    int changed = 0;
     computeReference();
     Graph g = model.graph();
     List<String> order = inGraphOrder(g, values);
@@ -83,7 +85,11 @@ final class ScaleSearch {
     for (String v : order) {
       done.add(v);
       progress.update("eq: searching scales", ++step, order.size());
-      if (graphOutputs.contains(v) || fixed.contains(v)) {
+      if (follows.containsKey(v)) {
+        scales.put(v, scales.get(follows.get(v)));
+        continue;
+      }
+      if (graphOutputs.contains(v)) {
         continue;
       }
       List<QuantTarget> upstream = targets.stream().filter(t -> done.contains(t.input())).toList();
@@ -113,9 +119,12 @@ final class ScaleSearch {
       }
       float chosen = (float) (base * Math.pow(2, best));
       scales.put(v, chosen);
+      changed += best != 0 ? 1 : 0;
       LOG.debug("eq: {} scale {} -> {} (x{}), mean output cosine {} (was {})", v, base, chosen, Math.pow(2, best),
           mean(score.apply(best)), mean(score.apply(0)));
     }
+    LOG.info("eq: searched the scales of {} values on {} samples in {} ms; {} changed", order.size(), samples.size(),
+        (System.nanoTime() - started) / 1_000_000, changed);
   }
 
   /**
