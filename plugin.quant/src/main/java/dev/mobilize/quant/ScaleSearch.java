@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * greedily in graph order, each against the model's own outputs. For the k-th quantized value, the
  * model with that value and every earlier one quantized (their targets too, at their already refined
  * scales; everything later float) is run on the search samples for scale factors around the current
- * one, and the factor with the highest mean cosine of the model outputs to the float outputs stays.
+ * one; the factor with the highest mean cosine of the model outputs to the float outputs stays, when its
+ * gain over the current best is clear on the samples ({@link #better}).
  *
  * <p>ncnn2table's {@code eq} searches each convolution's input scale (and its per-channel weight scales)
  * on 100 steps over 0.5x–2x of the KL scale, scoring the cosine of that one layer's output on the float
@@ -75,56 +78,60 @@ final class ScaleSearch {
   void refine(List<QuantTarget> targets, Set<String> values, Map<String, String> follows, Map<String, Float> scales,
       Quantize quantize, Quantizer.Progress progress) {
     long started = System.nanoTime();
-    int changed = 0;
     computeReference();
-    Graph g = model.graph();
-    List<String> order = inGraphOrder(g, values);
-    Set<String> graphOutputs = new LinkedHashSet<>(outputs);
+    List<String> order = inGraphOrder(model.graph(), values);
     Set<String> done = new LinkedHashSet<>();
-    int step = 0;
+    int changed = 0;
     for (String v : order) {
       done.add(v);
-      progress.update("eq: searching scales", ++step, order.size());
       if (follows.containsKey(v)) {
         scales.put(v, scales.get(follows.get(v)));
-        continue;
+      } else if (!outputs.contains(v)) {
+        List<QuantTarget> upstream = targets.stream().filter(t -> done.contains(t.input())).toList();
+        Set<String> quantized = new LinkedHashSet<>(done);
+        changed += search(v, scales, () -> cosines(quantize.with(upstream, quantized))) ? 1 : 0;
       }
-      if (graphOutputs.contains(v)) {
-        continue;
+      progress.update("eq: searching scales", done.size(), order.size());
+    }
+    LOG.info("eq: searched the scales of {} values on {} samples in {} ms; {} changed", order.size(), samples.size(),
+        (System.nanoTime() - started) / 1_000_000, changed);
+  }
+
+  /**
+   * Sets the scale of {@code v} to the best factor of its current one: a grid over [2^LOW, 2^HIGH], then
+   * the bracket around the best halved {@value #REFINEMENTS} times. True when it changed.
+   *
+   * @param run the per-sample cosines of the model at the scales as they are in {@code scales}
+   */
+  private static boolean search(String v, Map<String, Float> scales, Supplier<double[]> run) {
+    float base = scales.get(v);
+    Map<Double, double[]> scored = new HashMap<>();
+    DoubleFunction<double[]> score = e -> scored.computeIfAbsent(e, x -> {
+      scales.put(v, (float) (base * Math.pow(2, x)));
+      return run.get();
+    });
+    double best = 0;
+    double width = (HIGH - LOW) / (GRID - 1);
+    for (int i = 0; i < GRID; i++) {
+      double e = LOW + i * width;
+      if (better(score.apply(e), score.apply(best))) {
+        best = e;
       }
-      List<QuantTarget> upstream = targets.stream().filter(t -> done.contains(t.input())).toList();
-      Set<String> quantized = new LinkedHashSet<>(done);
-      float base = scales.get(v);
-      Map<Double, double[]> scored = new HashMap<>();
-      java.util.function.DoubleFunction<double[]> score = e -> scored.computeIfAbsent(e, x -> {
-        scales.put(v, (float) (base * Math.pow(2, x)));
-        return cosines(quantize.with(upstream, quantized));
-      });
-      double best = 0;
-      double width = (HIGH - LOW) / (GRID - 1);
-      for (int i = 0; i < GRID; i++) {
-        double e = LOW + i * width;
+    }
+    for (int r = 0; r < REFINEMENTS; r++) {
+      width /= 2;
+      double center = best;
+      for (double e : new double[] {center - width, center + width}) {
         if (better(score.apply(e), score.apply(best))) {
           best = e;
         }
       }
-      for (int r = 0; r < REFINEMENTS; r++) {
-        width /= 2;
-        double center = best;
-        for (double e : new double[] {center - width, center + width}) {
-          if (better(score.apply(e), score.apply(best))) {
-            best = e;
-          }
-        }
-      }
-      float chosen = (float) (base * Math.pow(2, best));
-      scales.put(v, chosen);
-      changed += best != 0 ? 1 : 0;
-      LOG.debug("eq: {} scale {} -> {} (x{}), mean output cosine {} (was {})", v, base, chosen, Math.pow(2, best),
-          mean(score.apply(best)), mean(score.apply(0)));
     }
-    LOG.info("eq: searched the scales of {} values on {} samples in {} ms; {} changed", order.size(), samples.size(),
-        (System.nanoTime() - started) / 1_000_000, changed);
+    float chosen = (float) (base * Math.pow(2, best));
+    scales.put(v, chosen);
+    LOG.debug("eq: {} scale {} -> {} (x{}), mean output cosine {} (was {})", v, base, chosen, Math.pow(2, best),
+        mean(score.apply(best)), mean(score.apply(0)));
+    return best != 0;
   }
 
   /**
