@@ -25,7 +25,10 @@ public interface Quantizer {
 
   /** Option: calibration data, a folder of images (JPEG/PNG) or tensor files, or one batch tensor file. */
   String CALIB = "calib";
-  /** Option: how activation ranges are chosen: {@code kl} (default), {@code minmax}, {@code percentile}, {@code mse}. */
+  /**
+   * Option: how activation ranges are chosen: {@code kl} (default), {@code minmax}, {@code percentile}, {@code mse},
+   * or {@code eq} (kl, then each scale searched against the model's outputs; slower).
+   */
   String METHOD = "calib-method";
   /** Option: comma-separated node names (or output value names) that stay float. */
   String KEEP_FLOAT = "keep-float";

@@ -94,7 +94,8 @@ public class ConvertCommand {
           @Parameter(names = "--int8", presentValue = "true", absentValue = "false") boolean int8,
       @Descriptor("calibration data for --int8: a folder of images (.jpg, .png) or tensor files (.pb, .npy), or one"
           + " batch tensor file") @Parameter(names = "--calib", absentValue = "") String calib,
-      @Descriptor("how activation ranges are chosen: kl (default), minmax, percentile or mse")
+      @Descriptor("how activation ranges are chosen: kl (default), minmax, percentile, mse, or eq (kl scales"
+          + " searched one by one against the model's outputs; minutes)")
           @Parameter(names = "--calib-method", absentValue = "") String calibMethod,
       @Descriptor("nodes (or their output values) that stay float, e.g. conv1,fc")
           @Parameter(names = "--keep-float", absentValue = "") String keepFloat,

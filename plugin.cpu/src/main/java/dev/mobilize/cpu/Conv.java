@@ -6,7 +6,8 @@ import dev.mobilize.ir.Node;
  * ONNX Conv for 1-D and 2-D inputs (NCHW): groups, dilations, pads and auto_pad. Constant weights
  * are packed at prepare time. Depthwise convolutions (group = channels = outputs) run a direct
  * kernel; the others are a GEMM per group over the input (1x1, stride 1, no pads) or over its
- * im2col matrix. Also runs {@code mobilize.FusedConv}: a Conv whose output goes through the
+ * im2col matrix (built band by band for short im2col columns, see {@link ConvBands}). Also runs
+ * {@code mobilize.FusedConv}: a Conv whose output goes through the
  * {@link Activation} in its attributes, optionally with a fourth input, a residual added before the
  * activation ({@code act(conv(x) + b + r)}, see {@link FuseForCpu}).
  */
@@ -20,6 +21,7 @@ final class Conv implements Kernel {
     NdArray wConst = binding.constant(1);
     NdArray bConst = binding.constant(2);
     float[][] packed = wConst == null ? null : pack(node, wConst, group);
+    boolean bands = ConvBands.enabled();
     return (in, ex) -> {
       NdArray x = in[0];
       NdArray w = in[1];
@@ -70,8 +72,13 @@ final class Conv implements Kernel {
       } else {
         boolean pointwise = kh == 1 && kw == 1 && win.stride[0] == 1 && win.stride[1] == 1
             && win.padBegin[0] == 0 && win.padBegin[1] == 0 && oh == h && ow == wd;
-        float[] col = pointwise ? null : ex.floats(k * p);
-        for (int img = 0; img < n; img++) {
+        boolean banded = !pointwise && bands && ConvBands.takes(group, m, k);
+        float[] col = pointwise || banded ? null : ex.floats(k * p);
+        if (banded) {
+          ConvBands.run(x.f, n, c, h, wd, m, win, pw[0],
+              new Sgemm.Epilogue(bias, 0, residualInEpilogue ? residual.f : null, 0, inner.lo, inner.hi), out, ex);
+        }
+        for (int img = 0; img < n && !banded; img++) {
           for (int g = 0; g < group; g++) {
             int xOff = (img * c + g * cg) * h * wd;
             float[] src;
@@ -195,8 +202,14 @@ final class Conv implements Kernel {
   /** One filter per channel: {@link VectorDepthwise} for 3x3 windows, else direct accumulation row by row. */
   static void depthwise(boolean vector, float[] x, float[] w, float[] bias, float[] out, int n, int c, int h,
       int wd, ConvGeometry.Window win, Activation act, Parallel parallel) {
+    depthwise(vector, x, w, bias, out, n, c, h, wd, win, act, parallel, win.out[0] * win.out[1]);
+  }
+
+  /** As above; {@link VectorDepthwise} picks its path as for an output plane of {@code plane} pixels. */
+  static void depthwise(boolean vector, float[] x, float[] w, float[] bias, float[] out, int n, int c, int h,
+      int wd, ConvGeometry.Window win, Activation act, Parallel parallel, int plane) {
     if (vector && VectorDepthwise.supports(win)) {
-      VectorDepthwise.conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel);
+      VectorDepthwise.conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel, plane);
       return;
     }
     int oh = win.out[0];

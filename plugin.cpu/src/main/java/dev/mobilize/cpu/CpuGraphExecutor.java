@@ -15,7 +15,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The Java CPU executor: ONNX-semantics kernels (see {@link Kernels#TABLE}), prepare-time constant
  * folding, weight packing and Conv/BatchNormalization/activation fusion, int8 kernels for the QDQ
- * patterns of quantized graphs ({@link FuseQdqForCpu}), pooled buffers, and a thread pool per
+ * patterns of quantized graphs ({@link FuseQdqForCpu}), inverted-residual blocks run band by band
+ * ({@link FuseBlocksForCpu}), pooled buffers, and a thread pool per
  * prepared model.
  *
  * <p>Options: {@code threads} (default: available processors).
@@ -48,6 +49,9 @@ public class CpuGraphExecutor implements GraphExecutor {
     List<Problem> problems = new ArrayList<>();
     problems.addAll(SupportedTypes.check(model.graph()));
     var graph = FuseForCpu.apply(FuseQdqForCpu.apply(model.graph()));
+    if (FuseBlocksForCpu.enabled()) {
+      graph = FuseBlocksForCpu.apply(graph);
+    }
     Program program = Program.compile(graph, model.opset(), Set.of(), Kernels.TABLE, problems);
     if (!problems.isEmpty()) {
       long unsupported = problems.stream().filter(p -> p.code() == dev.mobilize.service.ErrorCode.UNSUPPORTED_OP).count();

@@ -83,6 +83,7 @@ final class Kernels {
       // neural network layers
       entry("Conv", new Conv()),
       entry("mobilize.FusedConv", new Conv()),
+      entry("mobilize.InvertedResidual", new InvertedResidual()),
       entry("ConvTranspose", new ConvTranspose()),
       entry("mobilize.FusedConvTranspose", new ConvTranspose()),
       entry("MaxPool", new Pool(Pool.Kind.MAX)),

@@ -170,6 +170,27 @@ final class Sgemm {
     });
   }
 
+  /**
+   * {@code C = e(A B)} on the calling thread, for a caller that parallelises outside (the bands of
+   * {@link InvertedResidual}): with the Vector API and {@code m >= MR}, B is packed whole into
+   * {@code bp} (at least {@link #packedSize} floats) and C computed as one block; else {@link #gemm}
+   * (whose loops then run on this thread when called from inside a {@link Parallel} job).
+   */
+  static void gemmOnThread(int m, int n, int k, float[] packedA, float[] b, int bOff, int ldb, float[] c, int cOff,
+      int ldc, Epilogue e, float[] bp, Parallel parallel) {
+    if (!VECTOR || m < MR || n <= 0) {
+      gemm(m, n, k, packedA, b, bOff, ldb, c, cOff, ldc, e, parallel);
+      return;
+    }
+    VectorSgemm.packB(b, bOff, ldb, k, 0, n, bp);
+    VectorSgemm.block(packedA, 0, bp, k, m, n, c, cOff, ldc, e, 0);
+  }
+
+  /** Floats {@link #gemmOnThread} needs in {@code bp} for a {@code k x n} B (0 without the Vector API). */
+  static int packedSize(int k, int n) {
+    return VECTOR ? VectorSgemm.packedSize(k, n) : 0;
+  }
+
   static int ceilDiv(int a, int b) {
     return (a + b - 1) / b;
   }

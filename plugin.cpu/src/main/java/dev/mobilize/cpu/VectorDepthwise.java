@@ -76,7 +76,15 @@ final class VectorDepthwise {
    */
   static void conv3x3(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
       ConvGeometry.Window win, Activation act, Parallel parallel) {
-    int plane = win.out[0] * win.out[1];
+    conv3x3(x, w, bias, out, n, c, h, wd, win, act, parallel, win.out[0] * win.out[1]);
+  }
+
+  /**
+   * As above, choosing the path as for an output plane of {@code plane} pixels: a band of rows of a
+   * larger plane ({@link InvertedResidual}) runs the path the whole plane would.
+   */
+  static void conv3x3(float[] x, float[] w, float[] bias, float[] out, int n, int c, int h, int wd,
+      ConvGeometry.Window win, Activation act, Parallel parallel, int plane) {
     if (plane <= SMALL_PLANE || win.stride[0] == 2 && plane <= SMALL_PLANE_S2) {
       channels(x, w, bias, out, n, c, h, wd, win, act, parallel);
     } else if (win.stride[0] == 2) {

@@ -25,6 +25,9 @@ import java.util.Random;
  * threads ONNX Runtime leaves spinning after a run take the cores from the next run of ours, which
  * run-by-run alternation measured as our latency ({@code -Dblock=1 -Dsettle=0} shows it).
  * {@code -Dwarmup=N} runs of each first; {@code -Dmobilize.cpu.profile=true} prints the time per op type.
+ * {@code -Dunfused=true} adds a third contender, ours prepared with {@code mobilize.cpu.fuseBlocks=false}
+ * and {@code mobilize.cpu.convBands=false} (inverted-residual blocks as three convolutions, see
+ * {@link FuseBlocksForCpu}; the stem's im2col whole, see {@link ConvBands}), in the same rotation.
  */
 public final class MobileNetBenchmark {
 
@@ -51,9 +54,21 @@ public final class MobileNetBenchmark {
     Tensor in = Tensor.ofFloats(dims, x);
     double[] mob = new double[runs];
     double[] ort = new double[runs];
+    boolean third = Boolean.getBoolean("unfused");
+    double[] unf = new double[runs];
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     boolean profile = Boolean.getBoolean("mobilize.cpu.profile");
     Map<String, Long> times = new java.util.TreeMap<>();
+    String fuse = System.getProperty(FuseBlocksForCpu.SWITCH);
+    String bands = System.getProperty(ConvBands.SWITCH);
+    if (third) {
+      System.setProperty(FuseBlocksForCpu.SWITCH, "false");
+      System.setProperty(ConvBands.SWITCH, "false");
+    }
+    CpuPreparedModel unfused = third ? new CpuGraphExecutor().prepare(m, Options.of(Map.of("threads", "" + threads)))
+        : null;
+    restore(FuseBlocksForCpu.SWITCH, fuse);
+    restore(ConvBands.SWITCH, bands);
     try (CpuPreparedModel p = new CpuGraphExecutor().prepare(m,
             Options.of(Map.of("threads", "" + threads, "profile", "" + profile)));
         OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -68,9 +83,13 @@ public final class MobileNetBenchmark {
             throw new IllegalStateException(e);
           }
         };
+        Runnable ours2 = () -> unfused.run(Map.of(input, in));
         for (int i = 0; i < WARMUP; i++) {
           ours.run();
           theirs.run();
+          if (third) {
+            ours2.run();
+          }
         }
         for (int done = 0; done < runs; done += BLOCK) {
           int n = Math.min(BLOCK, runs - done);
@@ -79,6 +98,9 @@ public final class MobileNetBenchmark {
             p.lastProfile().forEach(nt -> times.merge(nt.opType(), nt.nanos() * n, Long::sum));
           }
           block(theirs, ort, done, n);
+          if (third) {
+            block(ours2, unf, done, n);
+          }
         }
       }
       if (profile) {
@@ -89,11 +111,27 @@ public final class MobileNetBenchmark {
           percentile(mob, 50), percentile(mob, 90), Arrays.stream(mob).min().orElse(0), p.nodeCount(),
           p.peakActivationBytes() / 1024);
     }
+    if (third) {
+      unfused.close();
+      System.out.printf("unfused:      median %.2f ms, p90 %.2f ms, min %.2f ms (%d nodes); fused/unfused: "
+          + "median %.2fx, median of block pairs %.2fx%n", percentile(unf, 50), percentile(unf, 90),
+          Arrays.stream(unf).min().orElse(0), unfused.nodeCount(), percentile(mob, 50) / percentile(unf, 50),
+          pairedRatio(mob, unf));
+      System.out.printf("unfused/onnxruntime: median of block pairs %.2fx%n", pairedRatio(unf, ort));
+    }
     System.out.printf("onnxruntime:  median %.2f ms, p90 %.2f ms, min %.2f ms%n", percentile(ort, 50),
         percentile(ort, 90), Arrays.stream(ort).min().orElse(0));
     System.out.printf("ratio (median): %.2fx, ratio (min): %.2fx, ratio (median of block pairs): %.2fx%n",
         percentile(mob, 50) / percentile(ort, 50), Arrays.stream(mob).min().orElse(0) / Arrays.stream(ort).min().orElse(1),
         pairedRatio(mob, ort));
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
   }
 
   /** Settles, runs once untimed, then times {@code n} back-to-back runs into {@code ms[from..]}. */

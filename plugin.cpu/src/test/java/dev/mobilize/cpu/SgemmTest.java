@@ -1,5 +1,6 @@
 package dev.mobilize.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -41,6 +43,29 @@ class SgemmTest {
       }
     }
     return tests.stream();
+  }
+
+  /** {@link Sgemm#gemmOnThread} (B packed whole, one block) gives the very values of {@link Sgemm#gemm}. */
+  @Test
+  void onThreadIsTheSameAsSplitIntoBlocks() {
+    for (int[] s : SHAPES) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      Random r = new Random(m * 131L + n);
+      float[] a = Sgemm.pack(random(r, m * k), 0, m, k, k);
+      float[] b = random(r, 3 + k * (n + 2));
+      float[] bias = random(r, m);
+      float[] residual = random(r, 5 + m * (n + 1));
+      Sgemm.Epilogue e = new Sgemm.Epilogue(bias, 0, residual, 0, -1f, 2f);
+      float[] expected = new float[5 + m * (n + 1)];
+      float[] actual = new float[expected.length];
+      try (Parallel p = new Parallel(2)) {
+        Sgemm.gemm(m, n, k, a, b, 3, n + 2, expected, 5, n + 1, e, p);
+        Sgemm.gemmOnThread(m, n, k, a, b, 3, n + 2, actual, 5, n + 1, e, new float[Sgemm.packedSize(k, n)], p);
+      }
+      assertArrayEquals(expected, actual, "m=" + m + " n=" + n + " k=" + k);
+    }
   }
 
   private static void check(boolean vector, int m, int n, int k, int threads, String epilogue) {

@@ -141,6 +141,15 @@ public class PostTrainingQuantizer implements Quantizer {
       }
     });
     Int8Scope.shareScales(qdqStyle, scales, unsigned);
+    if (method == Threshold.EQ) {
+      Set<String> quantizedValues = scope.values(model.graph(), active, qdqStyle);
+      Map<String, String> follows = new LinkedHashMap<>();
+      qdqStyle.stream().filter(n -> Int8Scope.SAME_SCALE.contains(n.opType()))
+          .forEach(n -> follows.put(n.output(0), n.input(0)));
+      new ScaleSearch(executor, model, samples).refine(active, quantizedValues, follows, scales,
+          (targets, vs) -> InsertQdq.apply(model, targets, vs, scales, unsigned, means, method.label()), progress);
+      Int8Scope.shareScales(qdqStyle, scales, unsigned);
+    }
     LOG.info("calibrated {} values on {} samples ({}) in {} ms; {} more ops quantized in the QDQ style{}; {} never"
         + " negative values quantized from zero point -128", values.size(), samples.size(), method.label(),
         (System.nanoTime() - started) / 1_000_000, qdqStyle.size(), scope.allOutputs() ? ", every output quantized" : "",

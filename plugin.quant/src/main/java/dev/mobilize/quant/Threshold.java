@@ -16,10 +16,12 @@ import java.util.Locale;
  *       the clipped one (ncnn2table's and TensorRT's entropy calibration), but at least the 99.9th
  *       percentile.</li>
  *   <li>{@code mse}: the T with the least expected squared error of quantize-dequantize.</li>
+ *   <li>{@code eq}: starts from {@code kl}; the quantizer then refines the scales against the model's
+ *       outputs ({@link ScaleSearch}).</li>
  * </ul>
  */
 enum Threshold {
-  KL, MINMAX, PERCENTILE, MSE;
+  KL, MINMAX, PERCENTILE, MSE, EQ;
 
   static final double PERCENTILE_VALUE = 99.99;
   /**
@@ -59,7 +61,7 @@ enum Threshold {
     return switch (this) {
       case MINMAX -> h.absMax();
       case PERCENTILE -> percentile(h, PERCENTILE_VALUE);
-      case KL -> Math.max(kl(h, levels), percentile(h, KL_FLOOR_PERCENTILE));
+      case KL, EQ -> Math.max(kl(h, levels), percentile(h, KL_FLOOR_PERCENTILE));
       case MSE -> mse(h, levels);
     };
   }

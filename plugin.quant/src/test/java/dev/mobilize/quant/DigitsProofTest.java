@@ -79,6 +79,12 @@ class DigitsProofTest {
     assertEquals(-128, int8.graph().initializer(InsertQdq.UNSIGNED_ZERO_POINT).orElseThrow().toByteArray()[0]);
   }
 
+  /** The eq refinement (kl scales searched against the model's outputs), asymmetric: same accuracy, ONNX Runtime agrees. */
+  @Test
+  void eqKeepsTestAccuracy() throws Exception {
+    prove("eq", Map.of(Quantizer.ACTIVATIONS, "asymmetric"));
+  }
+
   /**
    * The extended form (every output quantized, pooling in the QDQ style, as TNN asks): same accuracy,
    * ONNX Runtime still runs it and agrees; every Conv/Gemm output and both poolings sit between Q→DQ pairs.
