@@ -1,19 +1,16 @@
 package dev.mobilize.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float GEMM micro-kernel of {@link Int8GemmOnFloats} with the requantization in its registers: an
- * {@link Sgemm#MR} x 3-vector tile of sums starts from the rows' biases, takes the same fused multiply-adds
- * as {@link VectorSgemm}'s kernel on the same packed operands, and is requantized and stored as int8 straight
- * from the accumulators ({@code clamp(rint(acc * mult[c]), lo, hi) + zero}, as
- * {@link VectorInt8#requantizeSums}), instead of going through a float tile and a second pass.
- * Tiles that are not whole (last rows of fewer than {@link Sgemm#MR}, last columns) go through a small
- * float tile and {@link VectorInt8#requantizeSums}.
+ * The float GEMM micro-kernel of {@link Int8GemmOnFloats} with int8 output: an {@link Sgemm#MR} x 3-vector
+ * tile of sums starts from the rows' biases, takes the same fused multiply-adds as {@link VectorSgemm}'s kernel
+ * on the same packed operands, goes to a small float tile that stays in L1, and is requantized from there
+ * ({@link VectorInt8#requantizeSums}, or the residual form {@link VectorInt8#addResidual}) straight into the
+ * int8 output, tile by tile, instead of in a second pass over the whole output. (Requantizing in the
+ * accumulators themselves made the kernel longer than C2's inlining budget: the epilogue's vector calls were
+ * left uninlined and boxed every vector, about 18 MB per MobileNetV2 run as JFR's allocation samples showed.)
  *
  * <p>Exact as {@link Int8GemmOnFloats} explains, for rows whose bias is a float ({@code floatBias} not NaN)
  * and clamping activations ({@code rq.post == null}); the caller checks both. Loaded only when
@@ -24,17 +21,12 @@ final class VectorInt8GemmOut {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
   private static final int NR = 3 * L;
-  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-  private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
-  /** Adding and subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer, half to even. */
-  private static final float MAGIC = 12582912f;
-  private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
   private VectorInt8GemmOut() {}
 
   /** Whether the kernels run on this machine's vectors (the packed layouts of {@link VectorSgemm}). */
   static boolean available() {
-    return Sgemm.MR == 8 && VectorSgemm.NR == NR && B.length() == L;
+    return Sgemm.MR == 8 && VectorSgemm.NR == NR;
   }
 
   /**
@@ -61,13 +53,17 @@ final class VectorInt8GemmOut {
       int bo = 0;
       int j = 0;
       for (; j + NR <= width; j += NR, bo += k * NR) {
-        if (r == mr && res == null) {
-          kernel8x3(pa, ao, bp, bo, k, bias, mult, rq.lo, rq.hi, rq.zero, out, o + j, ldo);
-        } else if (r == mr) {
+        if (r == mr) {
+          // the sums go through a small tile in L1: requantizing in the kernel's registers made its body
+          // longer than C2's inlining budget, and the epilogue's vector calls then ran boxed
           kernel8x3Sums(pa, ao, bp, bo, k, bias, tile);
           for (int ii = 0; ii < mr; ii++) {
-            VectorInt8.addResidual(tile, ii * NR, 0f, mult[ii], res, o + ii * ldo + j, rScale, yScale, NR, out,
-                o + ii * ldo + j);
+            if (res == null) {
+              VectorInt8.requantizeSums(tile, ii * NR, 0f, r0 + i + ii, rq, NR, out, o + ii * ldo + j);
+            } else {
+              VectorInt8.addResidual(tile, ii * NR, 0f, mult[ii], res, o + ii * ldo + j, rScale, yScale, NR, out,
+                  o + ii * ldo + j);
+            }
           }
         } else {
           for (int v = 0; v < NR; v += L) {
@@ -129,178 +125,7 @@ final class VectorInt8GemmOut {
     c7.intoArray(tile, 7 * L);
   }
 
-  /** 8 rows by 3 full vectors, requantized from the accumulators into {@code out[o + ii * ldo ..]}. */
-  private static void kernel8x3(float[] a, int ao, float[] b, int bo, int k, float[] bias, float[] mult, int lo,
-      int hi, int zero, byte[] out, int o, int ldo) {
-    FloatVector c00 = FloatVector.broadcast(F, bias[0]), c01 = c00, c02 = c00;
-    FloatVector c10 = FloatVector.broadcast(F, bias[1]), c11 = c10, c12 = c10;
-    FloatVector c20 = FloatVector.broadcast(F, bias[2]), c21 = c20, c22 = c20;
-    FloatVector c30 = FloatVector.broadcast(F, bias[3]), c31 = c30, c32 = c30;
-    FloatVector c40 = FloatVector.broadcast(F, bias[4]), c41 = c40, c42 = c40;
-    FloatVector c50 = FloatVector.broadcast(F, bias[5]), c51 = c50, c52 = c50;
-    FloatVector c60 = FloatVector.broadcast(F, bias[6]), c61 = c60, c62 = c60;
-    FloatVector c70 = FloatVector.broadcast(F, bias[7]), c71 = c70, c72 = c70;
-    for (int kk = 0; kk < k; kk++, bo += NR, ao += 8) {
-      FloatVector b0 = FloatVector.fromArray(F, b, bo);
-      FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-      FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
-      FloatVector x = FloatVector.broadcast(F, a[ao]);
-      c00 = b0.fma(x, c00);
-      c01 = b1.fma(x, c01);
-      c02 = b2.fma(x, c02);
-      x = FloatVector.broadcast(F, a[ao + 1]);
-      c10 = b0.fma(x, c10);
-      c11 = b1.fma(x, c11);
-      c12 = b2.fma(x, c12);
-      x = FloatVector.broadcast(F, a[ao + 2]);
-      c20 = b0.fma(x, c20);
-      c21 = b1.fma(x, c21);
-      c22 = b2.fma(x, c22);
-      x = FloatVector.broadcast(F, a[ao + 3]);
-      c30 = b0.fma(x, c30);
-      c31 = b1.fma(x, c31);
-      c32 = b2.fma(x, c32);
-      x = FloatVector.broadcast(F, a[ao + 4]);
-      c40 = b0.fma(x, c40);
-      c41 = b1.fma(x, c41);
-      c42 = b2.fma(x, c42);
-      x = FloatVector.broadcast(F, a[ao + 5]);
-      c50 = b0.fma(x, c50);
-      c51 = b1.fma(x, c51);
-      c52 = b2.fma(x, c52);
-      x = FloatVector.broadcast(F, a[ao + 6]);
-      c60 = b0.fma(x, c60);
-      c61 = b1.fma(x, c61);
-      c62 = b2.fma(x, c62);
-      x = FloatVector.broadcast(F, a[ao + 7]);
-      c70 = b0.fma(x, c70);
-      c71 = b1.fma(x, c71);
-      c72 = b2.fma(x, c72);
-    }
-    FloatVector lov = FloatVector.broadcast(F, (float) lo);
-    FloatVector hiv = FloatVector.broadcast(F, (float) hi);
-    FloatVector magic = FloatVector.broadcast(F, MAGIC);
-    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - zero); // rounds, then adds the zero point
-    // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone), by compare
-    // and blend (the vector max and min order signed zeros and NaN: several instructions each); written out
-    // rather than through a helper, which C2 may not inline into this large method (it would box vectors)
-    FloatVector mv = FloatVector.broadcast(F, mult[0]);
-    FloatVector v;
-    v = c00.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c01.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c02.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[1]);
-    v = c10.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c11.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c12.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[2]);
-    v = c20.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c21.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c22.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[3]);
-    v = c30.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c31.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c32.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[4]);
-    v = c40.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c41.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c42.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[5]);
-    v = c50.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c51.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c52.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[6]);
-    v = c60.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c61.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c62.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-    o += ldo;
-    mv = FloatVector.broadcast(F, mult[7]);
-    v = c70.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
-    v = c71.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + L);
-    v = c72.mul(mv);
-    v = v.blend(lov, v.lt(lov));
-    v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits)
-        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o + 2 * L);
-  }
-  /**
-   * 8 rows by 3 full vectors of sums (bias included) into {@code tile[ii * NR ..]}, for the residual form. (Its
-   * epilogue written out here, as in {@link #kernel8x3}, made the method too large for the JIT to compile.)
-   */
+  /** 8 rows by 3 full vectors of sums (bias included) into {@code tile[ii * NR ..]}. */
   private static void kernel8x3Sums(float[] a, int ao, float[] b, int bo, int k, float[] bias, float[] tile) {
     FloatVector c00 = FloatVector.broadcast(F, bias[0]), c01 = c00, c02 = c00;
     FloatVector c10 = FloatVector.broadcast(F, bias[1]), c11 = c10, c12 = c10;
