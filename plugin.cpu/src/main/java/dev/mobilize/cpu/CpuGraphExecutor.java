@@ -14,7 +14,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The Java CPU executor: ONNX-semantics kernels (see {@link Kernels#TABLE}), prepare-time constant
- * folding, weight packing and Conv/BatchNormalization/activation fusion, int8 kernels for the QDQ
+ * folding, weight packing and Conv/BatchNormalization/activation fusion (dequantized constant weights
+ * of the ops that stay float folded first, {@link FoldDequantizedConstants}), int8 kernels for the QDQ
  * patterns of quantized graphs ({@link FuseQdqForCpu}), inverted-residual blocks run band by band
  * ({@link FuseBlocksForCpu}), pooled buffers, and a thread pool per
  * prepared model.
@@ -48,7 +49,7 @@ public class CpuGraphExecutor implements GraphExecutor {
     }
     List<Problem> problems = new ArrayList<>();
     problems.addAll(SupportedTypes.check(model.graph()));
-    var graph = FuseForCpu.apply(FuseQdqForCpu.apply(model.graph()));
+    var graph = FuseForCpu.apply(FoldDequantizedConstants.apply(FuseQdqForCpu.apply(model.graph())));
     if (FuseBlocksForCpu.enabled()) {
       graph = FuseBlocksForCpu.apply(graph);
     }
