@@ -289,7 +289,7 @@ final class VectorSgemm {
   }
 
   /** 8 rows by 3 full vectors: {@code C = clamp(bias + A B)}. */
-  private static void kernel8x3(float[] a, int ao, float[] b, int bo, int k, float[] c, int co, int ldc,
+  static void kernel8x3(float[] a, int ao, float[] b, int bo, int k, float[] c, int co, int ldc,
       float[] bias, float lo, float hi) {
     FloatVector c00 = FloatVector.broadcast(S, bias[0]), c01 = c00, c02 = c00;
     FloatVector c10 = FloatVector.broadcast(S, bias[1]), c11 = c10, c12 = c10;
@@ -371,7 +371,7 @@ final class VectorSgemm {
   }
 
   /** 8 rows by one vector of a panel {@code ldb} wide: {@code C = clamp(bias + A B)}. */
-  private static void kernel8x1(float[] a, int ao, float[] b, int bo, int ldb, int k, float[] c, int co, int ldc,
+  static void kernel8x1(float[] a, int ao, float[] b, int bo, int ldb, int k, float[] c, int co, int ldc,
       float[] bias, float lo, float hi) {
     FloatVector c0 = FloatVector.broadcast(S, bias[0]);
     FloatVector c1 = FloatVector.broadcast(S, bias[1]);
