@@ -34,6 +34,11 @@ public interface Quantizer {
   String KEEP_FLOAT = "keep-float";
   /** Option: the largest accepted accuracy drop in percentage points; more sensitive layers stay float until it holds. */
   String MAX_ACCURACY_DROP = "max-accuracy-drop";
+  /**
+   * Option: the lowest accepted cosine similarity to float of every output on every measured sample (e.g.
+   * {@code 0.99}); more sensitive layers stay float until it holds. With {@link #MAX_ACCURACY_DROP} both must hold.
+   */
+  String MIN_COSINE = "min-cosine";
   /** Option: rank layers by the accuracy lost when only that layer is quantized. */
   String SENSITIVITY = "sensitivity";
   /** Option: data to measure accuracy on (same forms as {@link #CALIB}); default the calibration data. */
@@ -124,10 +129,15 @@ public interface Quantizer {
    *
    * @param output the output name
    * @param cosine cosine similarity of int8 to float over all samples together
+   * @param worstSampleCosine the lowest cosine similarity of a single sample
    * @param maxAbsError the largest absolute difference
    * @param top1Agreement the share of samples whose arg-max agrees (NaN when the output is not a class vector)
+   * @param flipMargin over the samples whose arg-max flipped, the median float margin between the float top
+   *     class and the one int8 chose, as a share of the sample's float score range (NaN when none flipped); a
+   *     few percent or less means the flips were near ties of the float model (as on random inputs)
    */
-  record OutputAccuracy(String output, double cosine, double maxAbsError, double top1Agreement) {}
+  record OutputAccuracy(String output, double cosine, double worstSampleCosine, double maxAbsError,
+      double top1Agreement, double flipMargin) {}
 
   /**
    * The error a quantized layer adds.
@@ -145,7 +155,7 @@ public interface Quantizer {
    * @param node the node name
    * @param opType its operator
    * @param accuracyDrop the drop (as in {@link Report#accuracyDrop}) with only this layer in int8
-   * @param cosine the lowest output cosine with only this layer in int8
+   * @param cosine the lowest cosine of an output on a sample with only this layer in int8
    */
   record Sensitivity(String node, String opType, double accuracyDrop, double cosine) {}
 }

@@ -6,7 +6,7 @@
  * {@link dev.mobilize.service.ServiceProperties}, plus the small types they exchange.
  */
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package dev.mobilize.service;
 
 import org.osgi.annotation.bundle.Export;

@@ -102,6 +102,9 @@ public class ConvertCommand {
       @Descriptor("largest accepted accuracy drop in percentage points (top-1 agreement for classifiers, else"
           + " 100*(1-cosine)); the most sensitive layers stay float until it holds")
           @Parameter(names = "--max-accuracy-drop", absentValue = "") String maxAccuracyDrop,
+      @Descriptor("lowest accepted cosine similarity to float of every output on every sample, e.g. 0.99; the most"
+          + " sensitive layers stay float until it holds") @Parameter(names = "--min-cosine", absentValue = "")
+          String minCosine,
       @Descriptor("rank layers by the accuracy lost when only that layer is int8")
           @Parameter(names = "--sensitivity", presentValue = "true", absentValue = "false") boolean sensitivity,
       @Descriptor("data the accuracy report is measured on (same forms as --calib; default the calibration data)")
@@ -132,7 +135,7 @@ public class ConvertCommand {
     if (!exportFormats().contains(to)) {
       throw new IllegalArgumentException("unknown format '" + to + "'; available: " + String.join(", ", exportFormats()));
     }
-    Map<String, String> quantOpts = quantOptions(int8, fp16, calib, calibMethod, keepFloat, maxAccuracyDrop,
+    Map<String, String> quantOpts = quantOptions(int8, fp16, calib, calibMethod, keepFloat, maxAccuracyDrop, minCosine,
         sensitivity, validate, resize, mean, norm, color);
     Map<String, String> readOpts = new LinkedHashMap<>();
     if (!inputShape.isEmpty()) {
@@ -294,7 +297,7 @@ public class ConvertCommand {
 
   /** The quantizer's options; flags that need --int8 without it are errors. */
   static Map<String, String> quantOptions(boolean int8, boolean fp16, String calib, String method, String keepFloat,
-      String maxDrop, boolean sensitivity, String validate, String resize, String mean, String norm, String color) {
+      String maxDrop, String minCosine, boolean sensitivity, String validate, String resize, String mean, String norm, String color) {
     if (int8 && fp16) {
       throw new IllegalArgumentException("--int8 and --fp16 exclude each other: int8 already stores weights in 8 bits");
     }
@@ -303,6 +306,7 @@ public class ConvertCommand {
     put(o, Quantizer.METHOD, method);
     put(o, Quantizer.KEEP_FLOAT, keepFloat);
     put(o, Quantizer.MAX_ACCURACY_DROP, maxDrop);
+    put(o, Quantizer.MIN_COSINE, minCosine);
     put(o, Quantizer.VALIDATE, validate);
     put(o, Quantizer.RESIZE, resize);
     put(o, Quantizer.MEAN, mean);

@@ -13,6 +13,8 @@ final class QuantReportText {
 
   /** Layers listed in the text (the JSON has all): the ones that add the most error. */
   static final int LAYERS_SHOWN = 10;
+  /** A median flip margin below this share of the score range calls the flips near ties. */
+  static final double NEAR_TIE = 0.05;
 
   private QuantReportText() {}
 
@@ -21,13 +23,19 @@ final class QuantReportText {
     line(sb, "int8", String.format(Locale.ROOT, "%s calibration on %d sample(s); accuracy measured on %s (%d sample(s))",
         r.method(), r.calibrationSamples(), r.measuredOn(), r.samples()));
     for (Quantizer.OutputAccuracy o : r.outputs()) {
-      line(sb, "accuracy", String.format(Locale.ROOT, "%s: cosine %.6f, max abs error %.4g%s", o.output(), o.cosine(),
-          o.maxAbsError(), Double.isNaN(o.top1Agreement()) ? ""
+      line(sb, "accuracy", String.format(Locale.ROOT, "%s: cosine %.6f (worst sample %.6f), max abs error %.4g%s",
+          o.output(), o.cosine(), o.worstSampleCosine(), o.maxAbsError(), Double.isNaN(o.top1Agreement()) ? ""
               : String.format(Locale.ROOT, ", top-1 agreement %.2f%%", 100 * o.top1Agreement())));
+      if (!Double.isNaN(o.flipMargin())) {
+        line(sb, "top-1 flips", String.format(Locale.ROOT, "where int8 chose another class, float's top class led it by"
+            + " a median %.2f%% of the float scores' range%s", 100 * o.flipMargin(), o.flipMargin() < NEAR_TIE
+            ? ": near ties (typical of random inputs or an untrained model); judge by cosine, or --validate on real"
+            + " data" : ""));
+      }
     }
     boolean classifier = r.outputs().stream().anyMatch(o -> !Double.isNaN(o.top1Agreement()));
-    line(sb, "drop", String.format(Locale.ROOT, "%.3f percentage points (%s)", r.accuracyDrop(),
-        classifier ? "of top-1 agreement" : "100*(1-cosine)"));
+    line(sb, "drop", String.format(Locale.ROOT, "%.3f percentage points (%s; what --max-accuracy-drop bounds)",
+        r.accuracyDrop(), classifier ? "100 - top-1 agreement" : "100*(1-cosine)"));
     if (!r.keptFloat().isEmpty()) {
       line(sb, "kept float", String.join(", ", r.keptFloat()));
     }
@@ -37,19 +45,27 @@ final class QuantReportText {
       line(sb, "layers", layers.size() <= LAYERS_SHOWN ? "error each int8 layer adds (cosine of its output to float,"
           + " and how far below its input's cosine):" : "the " + LAYERS_SHOWN + " of " + layers.size()
           + " int8 layers that add the most error (cosine of output to float, fall from its input's):");
-      for (Quantizer.LayerError l : layers.subList(0, Math.min(LAYERS_SHOWN, layers.size()))) {
-        sb.append(String.format(Locale.ROOT, "  %-40s %-10s cosine %.6f  added %.6f%n", l.node(), l.opType(), l.cosine(),
-            l.addedError()));
+      List<Quantizer.LayerError> shown = layers.subList(0, Math.min(LAYERS_SHOWN, layers.size()));
+      String row = "  %-" + width(shown.stream().map(Quantizer.LayerError::node).toList()) + "s %-10s cosine %.6f"
+          + "  added %.6f%n";
+      for (Quantizer.LayerError l : shown) {
+        sb.append(String.format(Locale.ROOT, row, l.node(), l.opType(), l.cosine(), l.addedError()));
       }
     }
     if (!r.sensitivity().isEmpty()) {
       line(sb, "sensitivity", "accuracy drop with only this layer int8, most sensitive first:");
+      String row = "  %-" + width(r.sensitivity().stream().map(Quantizer.Sensitivity::node).toList())
+          + "s %-10s drop %.3f pp  worst cosine %.6f%n";
       for (Quantizer.Sensitivity s : r.sensitivity()) {
-        sb.append(String.format(Locale.ROOT, "  %-40s %-10s drop %.3f pp  cosine %.6f%n", s.node(), s.opType(),
-            s.accuracyDrop(), s.cosine()));
+        sb.append(String.format(Locale.ROOT, row, s.node(), s.opType(), s.accuracyDrop(), s.cosine()));
       }
     }
     return sb.toString();
+  }
+
+  /** The width of a name column: the longest name, at least 20. */
+  private static int width(List<String> names) {
+    return Math.max(20, names.stream().mapToInt(String::length).max().orElse(0));
   }
 
   private static void line(StringBuilder sb, String label, String text) {
@@ -67,9 +83,13 @@ final class QuantReportText {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("output", o.output());
       m.put("cosine", o.cosine());
+      m.put("worst_sample_cosine", o.worstSampleCosine());
       m.put("max_abs_error", o.maxAbsError());
       if (!Double.isNaN(o.top1Agreement())) {
         m.put("top1_agreement", o.top1Agreement());
+      }
+      if (!Double.isNaN(o.flipMargin())) {
+        m.put("top1_flip_margin", o.flipMargin());
       }
       outs.add(m);
     }

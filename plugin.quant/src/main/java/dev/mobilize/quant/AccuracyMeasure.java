@@ -36,8 +36,11 @@ final class AccuracyMeasure {
     this.outputs = floatModel.graph().outputs().stream().map(ValueInfo::name).toList();
   }
 
-  /** The per-output figures and the accuracy drop of {@code int8}. */
-  record Outputs(List<Quantizer.OutputAccuracy> outputs, double drop) {}
+  /**
+   * The per-output figures of {@code int8}, its accuracy drop and the lowest cosine of any output on any
+   * sample.
+   */
+  record Outputs(List<Quantizer.OutputAccuracy> outputs, double drop, double worstCosine) {}
 
   /** Output figures of an int8 variant (float outputs computed on first use). */
   Outputs outputs(Model int8, Quantizer.Progress progress, String phase) {
@@ -76,16 +79,19 @@ final class AccuracyMeasure {
     List<Quantizer.OutputAccuracy> list = new ArrayList<>();
     double worstTop1 = Double.NaN;
     double worstCos = 1;
+    double worstSample = 1;
     for (Map.Entry<String, Agreement> e : a.entrySet()) {
       Agreement g = e.getValue();
-      list.add(new Quantizer.OutputAccuracy(e.getKey(), g.cosine(), g.maxAbsError(), g.top1()));
+      list.add(new Quantizer.OutputAccuracy(e.getKey(), g.cosine(), g.worstSampleCosine(), g.maxAbsError(), g.top1(),
+          g.flipMargin()));
       worstCos = Math.min(worstCos, g.cosine());
+      worstSample = Math.min(worstSample, g.worstSampleCosine());
       if (!Double.isNaN(g.top1())) {
         worstTop1 = Double.isNaN(worstTop1) ? g.top1() : Math.min(worstTop1, g.top1());
       }
     }
     double drop = Double.isNaN(worstTop1) ? 100 * (1 - worstCos) : 100 * (1 - worstTop1);
-    return new Outputs(list, Math.max(0, drop));
+    return new Outputs(list, Math.max(0, drop), worstSample);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.mobilize.service.ServiceProperties;
 import dev.mobilize.service.TensorFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,6 +86,12 @@ public class PostTrainingQuantizer implements Quantizer {
       throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "--max-accuracy-drop must be a number of percentage"
           + " points >= 0, e.g. 0.5; got '" + options.get(MAX_ACCURACY_DROP, "") + "'");
     }
+    double minCosine = options.getDouble(MIN_COSINE, Double.NaN);
+    if (options.has(MIN_COSINE) && !(minCosine > 0 && minCosine <= 1)) {
+      throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, "--min-cosine must be a cosine similarity in (0, 1],"
+          + " e.g. 0.99; got '" + options.get(MIN_COSINE, "") + "'");
+    }
+    Budget budget = new Budget(maxDrop, minCosine);
     CalibrationData data = new CalibrationData(formatLookup(), ImagePreprocessing.of(options));
     List<Map<String, Tensor>> samples = data.read(Path.of(calib), model.graph(), CALIB);
     String validate = options.get(VALIDATE, "");
@@ -160,23 +167,24 @@ public class PostTrainingQuantizer implements Quantizer {
         scales, unsigned, means, method.label());
     List<Sensitivity> ranking = List.of();
     if (options.getBoolean(SENSITIVITY, false)) {
-      ranking = sensitivity(quantize, active, measure, progress);
+      ranking = sensitivity(quantize, active, measure, budget, progress);
     }
     Model int8 = quantize.with(active);
     AccuracyMeasure.Outputs figures = measure.outputs(int8, progress, "measuring int8");
-    if (!Double.isNaN(maxDrop) && figures.drop() > maxDrop) {
+    if (!budget.holds(figures)) {
       if (ranking.isEmpty()) {
-        ranking = sensitivity(quantize, active, measure, progress);
+        ranking = sensitivity(quantize, active, measure, budget, progress);
       }
       for (Sensitivity s : ranking) {
-        if (figures.drop() <= maxDrop) {
+        if (budget.holds(figures)) {
           break;
         }
         active.removeIf(t -> t.name().equals(s.node()));
         keptFloat.add(s.node());
         int8 = quantize.with(active);
         figures = measure.outputs(int8, progress, "mixed precision");
-        LOG.info("kept {} float: accuracy drop {} pp", s.node(), figures.drop());
+        LOG.info("kept {} float: accuracy drop {} pp, worst cosine {}", s.node(), figures.drop(),
+            figures.worstCosine());
       }
     }
     List<LayerError> layers = active.isEmpty() ? List.of() : measure.layers(int8, active, progress);
@@ -204,20 +212,38 @@ public class PostTrainingQuantizer implements Quantizer {
     return t.node().opType().endsWith("Conv");
   }
 
-  /** Each active layer quantized alone, largest accuracy drop first (ties: lowest output cosine first). */
+  /**
+   * The accuracy budget of mixed precision: the largest accuracy drop in percentage points and the lowest
+   * cosine of any output on any sample; NaN for a bound not asked for.
+   */
+  record Budget(double maxDrop, double minCosine) {
+    boolean holds(AccuracyMeasure.Outputs o) {
+      return !(o.drop() > maxDrop) && !(o.worstCosine() < minCosine);
+    }
+
+    /**
+     * The order layers stay float in: by cosine alone (lowest first) when only a cosine is asked for, else
+     * by accuracy drop (largest first; ties: lowest cosine first).
+     */
+    Comparator<Sensitivity> order() {
+      Comparator<Sensitivity> byCosine = Comparator.comparingDouble(Sensitivity::cosine);
+      return Double.isNaN(maxDrop) && !Double.isNaN(minCosine) ? byCosine
+          : Comparator.comparingDouble(Sensitivity::accuracyDrop).reversed().thenComparing(byCosine);
+    }
+  }
+
+  /** Each active layer quantized alone, most sensitive first in the budget's {@link Budget#order}. */
   private static List<Sensitivity> sensitivity(Quantize quantize, List<QuantTarget> active, AccuracyMeasure measure,
-      Progress progress) {
+      Budget budget, Progress progress) {
     List<Sensitivity> out = new ArrayList<>();
     int i = 0;
     for (QuantTarget t : active) {
       Model one = quantize.with(List.of(t));
       AccuracyMeasure.Outputs o = measure.outputs(one, Progress.NONE, "");
-      double cos = o.outputs().stream().mapToDouble(OutputAccuracy::cosine).min().orElse(1);
-      out.add(new Sensitivity(t.name(), t.node().opType(), o.drop(), cos));
+      out.add(new Sensitivity(t.name(), t.node().opType(), o.drop(), o.worstCosine()));
       progress.update("sensitivity", ++i, active.size());
     }
-    out.sort((a, b) -> a.accuracyDrop() != b.accuracyDrop()
-        ? Double.compare(b.accuracyDrop(), a.accuracyDrop()) : Double.compare(a.cosine(), b.cosine()));
+    out.sort(budget.order());
     return out;
   }
 }

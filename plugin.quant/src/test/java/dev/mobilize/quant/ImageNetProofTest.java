@@ -61,24 +61,27 @@ class ImageNetProofTest {
    */
   @ParameterizedTest
   @CsvSource({
-      "resnet18, kl, asymmetric, 0.99, 0.252, -",
-      "resnet18, mse, asymmetric, 0.99, 0.252, -",
-      "mobilenet_v2, kl, symmetric, 0.96, 0.262, -",
-      "mobilenet_v2, kl, asymmetric, 0.97, 0.262, -",
-      "mobilenet_v2, mse, asymmetric, 0.97, 0.262, -",
-      "mobilenet_v2, minmax, asymmetric, 0.96, 0.262, -",
+      "resnet18, kl, asymmetric, 0.99, 0.252, -, -",
+      "resnet18, mse, asymmetric, 0.99, 0.252, -, -",
+      "mobilenet_v2, kl, symmetric, 0.96, 0.262, -, -",
+      "mobilenet_v2, kl, asymmetric, 0.97, 0.262, -, -",
+      "mobilenet_v2, mse, asymmetric, 0.97, 0.262, -, -",
+      "mobilenet_v2, minmax, asymmetric, 0.96, 0.262, -, -",
       // eq: the kl scales searched one by one against the outputs; full int8, then with the first conv float
-      "mobilenet_v2, eq, asymmetric, 0.97, 0.262, -",
-      "mobilenet_v2, eq, asymmetric, 0.975, 0.263, /features/features.0/features.0.0/Conv",
+      "mobilenet_v2, eq, asymmetric, 0.97, 0.262, -, -",
+      "mobilenet_v2, eq, asymmetric, 0.975, 0.263, /features/features.0/features.0.0/Conv, -",
       // mixed precision: the first 10 convs (blocks 0 to 3 and block 4's expansion) float reach the bar
       "mobilenet_v2, kl, asymmetric, 0.99, 0.266, /features/features.0/features.0.0/Conv;"
           + "/features/features.1/conv/conv.0/conv.0.0/Conv;/features/features.1/conv/conv.1/Conv;/features/features.2/conv/conv.0/conv.0.0/Conv;"
           + "/features/features.2/conv/conv.1/conv.1.0/Conv;/features/features.2/conv/conv.2/Conv;"
           + "/features/features.3/conv/conv.0/conv.0.0/Conv;/features/features.3/conv/conv.1/conv.1.0/Conv;"
-          + "/features/features.3/conv/conv.2/Conv;/features/features.4/conv/conv.0/conv.0.0/Conv",
+          + "/features/features.3/conv/conv.2/Conv;/features/features.4/conv/conv.0/conv.0.0/Conv, -",
+      // the same found by the quantizer: --min-cosine keeps the most sensitive convs float until every
+      // calibration sample's output has that cosine to float
+      "mobilenet_v2, kl, asymmetric, 0.99, 0.27, -, 0.992",
   })
   void int8KeepsCosine(String name, String method, String activations, double minCosine, double maxSize,
-      String keepFloat) throws Exception {
+      String keepFloat, String budget) throws Exception {
     Path dir = SharedData.dir("models/" + name);
     Model f = Optimized.read(dir.resolve("model.onnx"));
     Random random = new Random(20261128);
@@ -89,11 +92,23 @@ class ImageNetProofTest {
     for (int i = 0; i < 8; i++) {
       tests.add(normal(random, 1));
     }
-    Options o = Options.of(Map.of(Quantizer.CALIB, calib.toString(), Quantizer.METHOD, method,
-        Quantizer.ACTIVATIONS, activations, Quantizer.KEEP_FLOAT, keepFloat.equals("-") ? "" : keepFloat.replace(';', ',')));
+    Map<String, String> options = new java.util.HashMap<>(Map.of(Quantizer.CALIB, calib.toString(),
+        Quantizer.METHOD, method, Quantizer.ACTIVATIONS, activations));
+    if (!keepFloat.equals("-")) {
+      options.put(Quantizer.KEEP_FLOAT, keepFloat.replace(';', ','));
+    }
+    if (!budget.equals("-")) {
+      options.put(Quantizer.MIN_COSINE, budget);
+    }
+    Options o = Options.of(options);
     Quantizer q = new PostTrainingQuantizer(new CpuGraphExecutor(), List.of(new OnnxTensorFormat()));
     long started = System.nanoTime();
-    Model int8 = q.quantizeInt8(f, o, Quantizer.Progress.NONE).model();
+    Quantizer.Result result = q.quantizeInt8(f, o, Quantizer.Progress.NONE);
+    Model int8 = result.model();
+    if (!budget.equals("-")) {
+      keepFloat = String.join(";", result.report().keptFloat());
+      System.out.printf("%s --min-cosine %s kept float: %s%n", name, budget, keepFloat);
+    }
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
     String input = f.graph().inputs().get(0).name();
     double worst = 1;
