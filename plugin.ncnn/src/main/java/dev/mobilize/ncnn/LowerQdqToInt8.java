@@ -79,7 +79,7 @@ public final class LowerQdqToInt8 implements GraphPass {
           nb.input(i, v);
         }
       }
-      if (QdqMatcher.isQuantizedOp(n) && n.inputs().size() >= 2) {
+      if (quantized(qdq, n)) {
         QdqMatcher.Match m = qdq.match(n);
         String why = !m.matched() ? m.reason() : !m.op().input().symmetric() ? "its input has zero point "
             + m.op().input().zeroPoint() + " (ncnn's int8 layers take symmetric int8, zero point 0)" : null;
@@ -103,6 +103,15 @@ public final class LowerQdqToInt8 implements GraphPass {
       }
     }
     return new PassResult(model.withGraph(GraphEdits.removeDead(lowered)), rewrites);
+  }
+
+  /**
+   * Whether {@code n} is a quantized op: a convolution or matrix product whose weight is a dequantized int8
+   * constant. One kept float (plugin.quant's {@code --keep-float}, mixed precision) reads float weights and is
+   * neither lowered nor worth a warning.
+   */
+  static boolean quantized(QdqMatcher qdq, Node n) {
+    return QdqMatcher.isQuantizedOp(n) && n.inputs().size() >= 2 && qdq.constants().containsKey(n.input(1));
   }
 
   /** The producer of {@code from} writes {@code to} (a graph output) and every reader of {@code from} reads it. */

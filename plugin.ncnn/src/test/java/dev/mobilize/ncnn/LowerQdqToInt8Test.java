@@ -10,6 +10,7 @@ import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Model;
 import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Tensor;
+import dev.mobilize.qdq.QdqMatcher;
 import dev.mobilize.service.GraphPass;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.PassContext;
@@ -61,6 +62,31 @@ class LowerQdqToInt8Test {
       assertEquals(expected.initializer(node(expected, name).input(2)), g.initializer(n.input(2)),
           name + ": the same float bias");
     }
+  }
+
+  /**
+   * A convolution kept float (mixed precision: no pair on its weight) is not a quantized op, so it is written
+   * in float without the warning for quantized ops ncnn cannot take in int8; its neighbours stay int8.
+   */
+  @Test
+  void aConvolutionKeptFloatIsNotAQuantizedOp() {
+    Model qdq = QdqFixture.quantize(NcnnInt8ExportTest.smallFloat(), Map.of("data", NcnnInt8ExportTest.input()), false);
+    Graph g = qdq.graph();
+    Node conv1 = node(g, "conv1");
+    QdqMatcher before = QdqMatcher.of(g);
+    assertTrue(LowerQdqToInt8.quantized(before, conv1));
+    String floatWeight = "w1_float";
+    Tensor w = before.constants().get(conv1.input(1)).dequantized();
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      nodes.add(n == conv1 ? n.toBuilder().input(1, floatWeight).build() : n);
+    }
+    Graph kept = GraphEdits.removeDead(g.toBuilder().initializer(floatWeight, w).nodes(nodes).build());
+    Node floatConv = node(kept, "conv1");
+    assertFalse(LowerQdqToInt8.quantized(QdqMatcher.of(kept), floatConv));
+    Graph lowered = new LowerQdqToInt8().apply(qdq.withGraph(kept), CTX).model().graph();
+    assertFalse(node(lowered, "conv1").attributes().has(LowerQdqToInt8.WEIGHT));
+    assertTrue(node(lowered, "fc").attributes().has(LowerQdqToInt8.WEIGHT), "the Gemm stays int8");
   }
 
   @Test

@@ -75,6 +75,20 @@ class MixedPrecisionTest {
     assertEquals(full.outputs(), r.outputs());
   }
 
+  /**
+   * Ops quantized in the QDQ style (here the poolings, as for TNN) keep their pairs whatever mixed precision
+   * keeps float; a budget those pairs alone break fails at once, naming them, instead of keeping every layer
+   * float for nothing.
+   */
+  @Test
+  void aBudgetThatEveryLayerFloatCannotMeetFailsAndSaysWhy() {
+    MobilizeException e = assertThrows(MobilizeException.class, () -> quantize(Map.of(Quantizer.INT8_OPS,
+        "MaxPool,GlobalAveragePool", Quantizer.MIN_COSINE, "1")));
+    assertTrue(e.getMessage().startsWith("the accuracy budget (--min-cosine 1.0) cannot hold on this data: with all 4"
+        + " quantizable layers float, the int8 pairs the target format puts around 2 more ops (GlobalAveragePool,"
+        + " MaxPool) alone leave a worst cosine of 0.99"), e.getMessage());
+  }
+
   @Test
   void rejectsACosineOutsideZeroToOne() {
     for (String bad : List.of("0", "1.5", "-0.9")) {
