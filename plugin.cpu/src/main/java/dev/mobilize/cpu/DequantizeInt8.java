@@ -19,6 +19,10 @@ final class DequantizeInt8 implements Kernel {
       float s = scale.f[0];
       float[] o = ex.floats(x.length);
       ex.parallel.forRange(x.length, 16384, (a, b) -> {
+        if (Int8Gemm.VECTOR) {
+          VectorInt8.dequantize(x, zero, s, o, a, b);
+          return;
+        }
         for (int i = a; i < b; i++) {
           o[i] = (x[i] - zero) * s;
         }

@@ -279,6 +279,24 @@ final class VectorInt8 {
     }
   }
 
+  /**
+   * {@code o[i] = (x[i] - zero) * scale} for {@code i} in {@code [from, to)}, as {@link DequantizeInt8}'s plain
+   * loop computes it (the difference is exact in float, then one rounded product). (JDK 17 does not vectorize
+   * the plain loop.)
+   */
+  static void dequantize(byte[] x, int zero, float scale, float[] o, int from, int to) {
+    FloatVector zp = FloatVector.broadcast(F, (float) zero);
+    FloatVector s = FloatVector.broadcast(F, scale);
+    int i = from;
+    for (; i + L <= to; i += L) {
+      ((FloatVector) ByteVector.fromArray(B, x, i).convertShape(VectorOperators.B2F, F, 0)).sub(zp).mul(s)
+          .intoArray(o, i);
+    }
+    for (; i < to; i++) {
+      o[i] = (x[i] - zero) * scale;
+    }
+  }
+
   /** {@code f[i] = x[i]} for {@code i} in {@code [from, to)}. (JDK 17 does not vectorize the plain loop.) */
   static void widen(byte[] x, float[] f, int from, int to) {
     int i = from;
