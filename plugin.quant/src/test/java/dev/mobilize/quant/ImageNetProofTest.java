@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *     -Dmobilize.quant.proof=true
  * </pre>
  * {@code keepFloat} lists the layers kept float for the mixed-precision figure (the most sensitive
- * ones by {@code --sensitivity}); "-" for none.
+ * ones by {@code --sensitivity}); "-" for none. {@code budget} is a {@code --min-cosine} for the quantizer to
+ * find that list itself; "-" for none.
  */
 @EnabledIfSystemProperty(named = "mobilize.quant.proof", matches = "true")
 class ImageNetProofTest {
