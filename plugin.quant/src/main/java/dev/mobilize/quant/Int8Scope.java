@@ -7,7 +7,9 @@ import dev.mobilize.service.ErrorCode;
 import dev.mobilize.service.MobilizeException;
 import dev.mobilize.service.Options;
 import dev.mobilize.service.Quantizer;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,20 +70,43 @@ record Int8Scope(Set<String> ops, boolean allOutputs) {
         && n.inputs().stream().allMatch(i -> !i.isEmpty() && g.initializer(i).isEmpty() && isFloat(g, i))).toList();
   }
 
-  /** The values that get a Q→DQ pair: target inputs, target outputs (all, or graph outputs), QDQ-style op inputs and outputs. */
+  /**
+   * The values that get a Q→DQ pair: target inputs, target outputs (all, or graph outputs), and the inputs and
+   * output of each QDQ-style op that touches the int8 part of the graph: one of its values is a target's input or
+   * activated output, or a value of another QDQ-style op that does. So a QDQ-style op among layers kept float
+   * (mixed precision) stays float too, instead of rounding values that no int8 layer reads or writes.
+   */
   Set<String> values(Graph g, List<QuantTarget> targets, List<Node> nodes) {
     Set<String> outputs = new HashSet<>();
     g.outputs().forEach(o -> outputs.add(o.name()));
     Set<String> v = new LinkedHashSet<>();
+    Set<String> int8 = new HashSet<>();
     for (QuantTarget t : targets) {
       v.add(t.input());
       if (allOutputs || outputs.contains(t.output())) {
         v.add(t.output());
       }
+      int8.add(t.input());
+      int8.add(t.output());
+    }
+    List<Node> pending = new ArrayList<>(nodes);
+    for (boolean grew = true; grew; ) {
+      grew = false;
+      for (Iterator<Node> it = pending.iterator(); it.hasNext(); ) {
+        Node n = it.next();
+        if (int8.contains(n.output(0)) || n.inputs().stream().anyMatch(int8::contains)) {
+          it.remove();
+          int8.addAll(n.inputs());
+          int8.add(n.output(0));
+          grew = true;
+        }
+      }
     }
     for (Node n : nodes) {
-      v.addAll(n.inputs());
-      v.add(n.output(0));
+      if (!pending.contains(n)) {
+        v.addAll(n.inputs());
+        v.add(n.output(0));
+      }
     }
     return v;
   }

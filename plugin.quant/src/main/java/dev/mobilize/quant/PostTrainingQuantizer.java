@@ -16,12 +16,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -122,7 +120,7 @@ public class PostTrainingQuantizer implements Quantizer {
       values.add(t.input());
       values.add(t.output());
     });
-    values.addAll(scope.values(model.graph(), List.of(), qdqStyle));
+    values.addAll(scope.values(model.graph(), all, qdqStyle));
     Map<String, ChannelMeans> channelMeans = new LinkedHashMap<>();
     all.forEach(t -> channelMeans.putIfAbsent(t.input(), new ChannelMeans(t.weightAxis() != 0 || !isConv(t))));
     long started = System.nanoTime();
@@ -174,9 +172,6 @@ public class PostTrainingQuantizer implements Quantizer {
     Model int8 = quantize.with(active);
     AccuracyMeasure.Outputs figures = measure.outputs(int8, progress, "measuring int8");
     if (!budget.holds(figures)) {
-      if (!qdqStyle.isEmpty()) {
-        reachable(budget, measure.outputs(quantize.with(List.of()), progress, "every layer float"), qdqStyle, all.size());
-      }
       if (ranking.isEmpty()) {
         ranking = sensitivity(quantize, active, measure, budget, progress);
       }
@@ -196,23 +191,6 @@ public class PostTrainingQuantizer implements Quantizer {
     Report report = new Report(method.label(), samples.size(), validate.isBlank() ? "calibration data" : validate,
         measureOn.size(), figures.outputs(), layers, ranking, List.copyOf(keptFloat), figures.drop());
     return new Result(int8, report, measureOn.get(0));
-  }
-
-  /**
-   * Fails when the budget does not hold even with every quantizable layer float ({@code floor}), as when the
-   * pairs around the ops quantized in the QDQ style alone cost more: mixed precision would keep everything
-   * float and still miss it.
-   */
-  private static void reachable(Budget budget, AccuracyMeasure.Outputs floor, List<Node> qdqStyle, int layers) {
-    if (budget.holds(floor)) {
-      return;
-    }
-    String ops = qdqStyle.stream().map(Node::opType).distinct().sorted().collect(Collectors.joining(", "));
-    throw new MobilizeException(ErrorCode.INVALID_ARGUMENT, String.format(Locale.ROOT, "the accuracy budget (%s)"
-        + " cannot hold on this data: with all %d quantizable layers float, the int8 pairs the target format puts"
-        + " around %d more ops (%s) alone leave a worst cosine of %.6f and an accuracy drop of %.3f percentage"
-        + " points; ask for at most that, or convert to a format that keeps those ops float", budget.describe(),
-        layers, qdqStyle.size(), ops, floor.worstCosine(), floor.drop()));
   }
 
   /** Option {@link Quantizer#ACTIVATIONS}: true for {@code asymmetric}. */
@@ -243,17 +221,6 @@ public class PostTrainingQuantizer implements Quantizer {
       return !(o.drop() > maxDrop) && !(o.worstCosine() < minCosine);
     }
 
-    /** The bounds asked for, as the options read. */
-    String describe() {
-      List<String> parts = new ArrayList<>();
-      if (!Double.isNaN(maxDrop)) {
-        parts.add("--max-accuracy-drop " + maxDrop);
-      }
-      if (!Double.isNaN(minCosine)) {
-        parts.add("--min-cosine " + minCosine);
-      }
-      return String.join(", ", parts);
-    }
 
     /**
      * The order layers stay float in: by cosine alone (lowest first) when only a cosine is asked for, else

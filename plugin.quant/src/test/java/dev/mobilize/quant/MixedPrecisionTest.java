@@ -76,17 +76,31 @@ class MixedPrecisionTest {
   }
 
   /**
-   * Ops quantized in the QDQ style (here the poolings, as for TNN) keep their pairs whatever mixed precision
-   * keeps float; a budget those pairs alone break fails at once, naming them, instead of keeping every layer
-   * float for nothing.
+   * Ops quantized in the QDQ style (here the poolings, as for TNN) get their pairs only where they touch an int8
+   * layer: with every layer kept float the model has no pair left, and a budget full int8 misses holds with
+   * some layers float.
    */
   @Test
-  void aBudgetThatEveryLayerFloatCannotMeetFailsAndSaysWhy() {
-    MobilizeException e = assertThrows(MobilizeException.class, () -> quantize(Map.of(Quantizer.INT8_OPS,
-        "MaxPool,GlobalAveragePool", Quantizer.MIN_COSINE, "1")));
-    assertTrue(e.getMessage().startsWith("the accuracy budget (--min-cosine 1.0) cannot hold on this data: with all 4"
-        + " quantizable layers float, the int8 pairs the target format puts around 2 more ops (GlobalAveragePool,"
-        + " MaxPool) alone leave a worst cosine of 0.99"), e.getMessage());
+  void qdqStyleOpsAmongFloatLayersStayFloat() {
+    Map<String, String> pooling = Map.of(Quantizer.INT8_OPS, "MaxPool,GlobalAveragePool");
+    Quantizer.Result fullWithPooling = quantize(pooling);
+    assertTrue(count(fullWithPooling.model().graph(), "QuantizeLinear") > count(
+        quantize(Map.of()).model().graph(), "QuantizeLinear"), "the poolings get pairs of their own");
+    String every = String.join(",", QuantTargets.find(floatModel.graph()).stream().map(QuantTarget::name).toList());
+    Map<String, String> allFloat = new HashMap<>(pooling);
+    allFloat.put(Quantizer.KEEP_FLOAT, every);
+    Graph none = quantize(allFloat).model().graph();
+    assertEquals(0, count(none, "QuantizeLinear") + count(none, "DequantizeLinear"), none.toString());
+    double worst = fullWithPooling.report().outputs().get(0).worstSampleCosine();
+    Map<String, String> budget = new HashMap<>(pooling);
+    budget.put(Quantizer.MIN_COSINE, Double.toString(worst + (1 - worst) / 2));
+    Quantizer.Report r = quantize(budget).report();
+    assertFalse(r.keptFloat().isEmpty());
+    assertTrue(r.outputs().get(0).worstSampleCosine() >= worst + (1 - worst) / 2, r.outputs().toString());
+  }
+
+  private static long count(Graph g, String op) {
+    return g.nodes().stream().filter(n -> n.opType().equals(op)).count();
   }
 
   @Test
