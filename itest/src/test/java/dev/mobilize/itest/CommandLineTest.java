@@ -218,6 +218,26 @@ class CommandLineTest {
     }
   }
 
+  /** Two models timed in one run: both medians and the speed-up, in text and JSON; --profile refused with it. */
+  @Test
+  void benchAgainstAnotherModel() throws Exception {
+    String digits = shared().resolve("models/digits_cnn/model.onnx").toString();
+    Result r = mobilize("bench", digits, "--against", digits, "--iters", "12", "--warmup", "1", "--threads", "1",
+        "--input-shape", "input=1,1,8,8");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().matches("(?s).*speed-up of .*digits_cnn/model.onnx over .*: \\d+\\.\\d\\dx \\(medians\\).*12 runs"
+        + " each in alternating blocks of 10, 1 threads.*"), r.out());
+    Result j = mobilize("bench", digits, "--against", digits, "--iters", "3", "--warmup", "0", "--threads", "1",
+        "--input-shape", "input=1,1,8,8", "--json");
+    assertEquals(0, j.exit(), j.err());
+    for (String key : new String[] {"median_ms", "against_median_ms", "speed_up", "iters"}) {
+      assertTrue(j.out().contains("\"" + key + "\":"), key + " in " + j.out());
+    }
+    Result p = mobilize("bench", digits, "--against", digits, "--profile", "--input-shape", "input=1,1,8,8");
+    assertEquals(2, p.exit(), p.out());
+    assertTrue(p.err().contains("--profile times one model: run it without --against"), p.err());
+  }
+
   @Test
   void conformanceEndsWithTheCountLine() throws Exception {
     Result r = mobilize("conformance", shared().resolve("onnx-node-tests").toString(), "--filter", "test_relu");

@@ -47,15 +47,74 @@ public class BenchCommand {
           names = "--input", absentValue = "") String input,
       @Descriptor("fix dynamic inputs, e.g. input=1,3,224,224") @Parameter(names = "--input-shape", absentValue = "")
           String inputShape,
+      @Descriptor("a second model timed in the same run, e.g. the float model of an int8 one: blocks of 10 runs of"
+          + " each alternate, and the report gives both and the speed-up") @Parameter(names = "--against",
+          absentValue = "") String against,
       @Descriptor("model file (any installed format)") String model) {
     if (iters < 1 || warmup < 0) {
       throw new IllegalArgumentException("--iters must be at least 1 and --warmup at least 0");
     }
+    if (profile && !against.isEmpty()) {
+      throw new IllegalArgumentException("--profile times one model: run it without --against");
+    }
     Options opts = inputShape.isEmpty() ? Options.NONE : Options.of(Map.of("input-shape", inputShape));
     Model m = files.read(Path.of(model), opts).model();
     Map<String, Tensor> inputs = ModelInputs.build(m.graph(), ModelInputs.parseFiles(input), tensors);
+    if (!against.isEmpty()) {
+      Model b = files.read(Path.of(against), opts).model();
+      Map<String, Tensor> bInputs = ModelInputs.build(b.graph(), ModelInputs.parseFiles(input), tensors);
+      PairedReport report = execution.with(m, threads, false, pm -> execution.with(b, threads, false, pb -> {
+        try (Progress progress = Progress.start("bench", 2L * (warmup + iters))) {
+          return new PairedReport(model, against, used(threads), iters,
+              PairedTimings.measure(pm, inputs, pb, bInputs, warmup, iters, progress));
+        }
+      }));
+      return json ? report.toJson() : report;
+    }
     BenchReport report = execution.with(m, threads, profile, p -> measure(p, inputs, warmup, iters, model, threads));
     return json ? report.toJson() : report;
+  }
+
+  private static int used(int threads) {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Two models timed in one run ({@code --against}). */
+  private record PairedReport(String model, String against, int threads, int iters, PairedTimings.Sorted t)
+      implements Report {
+    @Override
+    public String toString() {
+      return toText();
+    }
+
+    @Override
+    public String toText() {
+      return String.format(Locale.ROOT, "%s: median %.2f ms, min %.2f ms%n%s: median %.2f ms, min %.2f ms%n"
+          + "speed-up of %s over %s: %.2fx (medians), %.2fx (minima); %d runs each in alternating blocks of %d,"
+          + " %d threads", model, t.medianMs(t.model()), t.minMs(t.model()), against, t.medianMs(t.against()),
+          t.minMs(t.against()), model, against, speedUp(), t.minMs(t.against()) / t.minMs(t.model()), iters,
+          PairedTimings.BLOCK, threads);
+    }
+
+    /** How many times faster {@link #model} runs than {@link #against}: the ratio of their medians. */
+    double speedUp() {
+      return t.medianMs(t.against()) / t.medianMs(t.model());
+    }
+
+    @Override
+    public String toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("model", model);
+      j.put("median_ms", t.medianMs(t.model()));
+      j.put("min_ms", t.minMs(t.model()));
+      j.put("against", against);
+      j.put("against_median_ms", t.medianMs(t.against()));
+      j.put("against_min_ms", t.minMs(t.against()));
+      j.put("speed_up", speedUp());
+      j.put("iters", iters);
+      j.put("threads", threads);
+      return Json.write(j);
+    }
   }
 
   private static BenchReport measure(PreparedModel p, Map<String, Tensor> inputs, int warmup, int iters,
@@ -81,8 +140,7 @@ public class BenchCommand {
     }
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
-    int used = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    return new BenchReport(model, used, iters, sorted[sorted.length / 2] / 1e6,
+    return new BenchReport(model, used(threads), iters, sorted[sorted.length / 2] / 1e6,
         sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.9) - 1)] / 1e6, sorted[0] / 1e6,
         p.peakActivationBytes(), perNode, perOp);
   }
