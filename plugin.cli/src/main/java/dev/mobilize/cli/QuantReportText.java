@@ -15,6 +15,8 @@ final class QuantReportText {
   static final int LAYERS_SHOWN = 10;
   /** A median flip margin below this share of the score range calls the flips near ties. */
   static final double NEAR_TIE = 0.05;
+  /** Below this worst-sample cosine, with every layer int8, the report suggests mixed precision. */
+  static final double HINT_BELOW = 0.99;
 
   private QuantReportText() {}
 
@@ -38,6 +40,13 @@ final class QuantReportText {
         r.accuracyDrop(), classifier ? "100 - top-1 agreement" : "100*(1-cosine)"));
     if (!r.keptFloat().isEmpty()) {
       line(sb, "kept float", String.join(", ", r.keptFloat()));
+    } else {
+      double worst = r.outputs().stream().mapToDouble(Quantizer.OutputAccuracy::worstSampleCosine).min().orElse(1);
+      if (worst < HINT_BELOW) {
+        line(sb, "hint", String.format(Locale.ROOT, "a sample's output fell to cosine %.4f: --min-cosine %.2f keeps"
+            + " the layers that cost the most float until every sample holds it (--sensitivity ranks them)", worst,
+            HINT_BELOW));
+      }
     }
     List<Quantizer.LayerError> layers = new ArrayList<>(r.layers());
     layers.sort(Comparator.comparingDouble(Quantizer.LayerError::addedError).reversed());
