@@ -31,8 +31,8 @@ final class QuantReportText {
       if (!Double.isNaN(o.flipMargin())) {
         line(sb, "top-1 flips", String.format(Locale.ROOT, "where int8 chose another class, float's top class led it by"
             + " a median %.2f%% of the float scores' range%s", 100 * o.flipMargin(), o.flipMargin() < NEAR_TIE
-            ? ": near ties (typical of random inputs or an untrained model); judge by cosine, or --validate on real"
-            + " data" : ""));
+            ? ": near ties, where float itself was almost undecided (as on random inputs); judge by cosine, or"
+            + " --validate on real data" : ""));
       }
     }
     boolean classifier = r.outputs().stream().anyMatch(o -> !Double.isNaN(o.top1Agreement()));
