@@ -230,7 +230,8 @@ class CommandLineTest {
     Result j = mobilize("bench", digits, "--against", digits, "--iters", "3", "--warmup", "0", "--threads", "1",
         "--input-shape", "input=1,1,8,8", "--json");
     assertEquals(0, j.exit(), j.err());
-    for (String key : new String[] {"median_ms", "against_median_ms", "speed_up", "iters"}) {
+    for (String key : new String[] {"median_ms", "against_median_ms", "speed_up", "iters", "peak_activation_bytes",
+        "against_peak_activation_bytes"}) {
       assertTrue(j.out().contains("\"" + key + "\":"), key + " in " + j.out());
     }
     Result p = mobilize("bench", digits, "--against", digits, "--profile", "--input-shape", "input=1,1,8,8");

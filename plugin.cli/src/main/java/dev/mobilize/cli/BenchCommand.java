@@ -65,8 +65,9 @@ public class BenchCommand {
       Map<String, Tensor> bInputs = ModelInputs.build(b.graph(), ModelInputs.parseFiles(input), tensors);
       PairedReport report = execution.with(m, threads, false, pm -> execution.with(b, threads, false, pb -> {
         try (Progress progress = Progress.start("bench", 2L * (warmup + iters))) {
-          return new PairedReport(model, against, used(threads), iters,
-              PairedTimings.measure(pm, inputs, pb, bInputs, warmup, iters, progress));
+          PairedTimings.Sorted t = PairedTimings.measure(pm, inputs, pb, bInputs, warmup, iters, progress);
+          return new PairedReport(model, against, used(threads), iters, t, pm.peakActivationBytes(),
+              pb.peakActivationBytes());
         }
       }));
       return json ? report.toJson() : report;
@@ -80,8 +81,8 @@ public class BenchCommand {
   }
 
   /** Two models timed in one run ({@code --against}). */
-  private record PairedReport(String model, String against, int threads, int iters, PairedTimings.Sorted t)
-      implements Report {
+  private record PairedReport(String model, String against, int threads, int iters, PairedTimings.Sorted t,
+      long peak, long againstPeak) implements Report {
     @Override
     public String toString() {
       return toText();
@@ -89,11 +90,11 @@ public class BenchCommand {
 
     @Override
     public String toText() {
-      return String.format(Locale.ROOT, "%s: median %.2f ms, min %.2f ms%n%s: median %.2f ms, min %.2f ms%n"
-          + "speed-up of %s over %s: %.2fx (medians), %.2fx (minima); %d runs each in alternating blocks of %d,"
-          + " %d threads", model, t.medianMs(t.model()), t.minMs(t.model()), against, t.medianMs(t.against()),
-          t.minMs(t.against()), model, against, speedUp(), t.minMs(t.against()) / t.minMs(t.model()), iters,
-          PairedTimings.BLOCK, threads);
+      return String.format(Locale.ROOT, "%s: median %.2f ms, min %.2f ms; peak activations %s%n%s: median %.2f ms,"
+          + " min %.2f ms; peak activations %s%nspeed-up of %s over %s: %.2fx (medians), %.2fx (minima); %d runs"
+          + " each in alternating blocks of %d, %d threads", model, t.medianMs(t.model()), t.minMs(t.model()),
+          Units.bytes(peak), against, t.medianMs(t.against()), t.minMs(t.against()), Units.bytes(againstPeak), model,
+          against, speedUp(), t.minMs(t.against()) / t.minMs(t.model()), iters, PairedTimings.BLOCK, threads);
     }
 
     /** How many times faster {@link #model} runs than {@link #against}: the ratio of their medians. */
@@ -110,6 +111,8 @@ public class BenchCommand {
       j.put("against", against);
       j.put("against_median_ms", t.medianMs(t.against()));
       j.put("against_min_ms", t.minMs(t.against()));
+      j.put("peak_activation_bytes", peak);
+      j.put("against_peak_activation_bytes", againstPeak);
       j.put("speed_up", speedUp());
       j.put("iters", iters);
       j.put("threads", threads);
