@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Int8 depthwise 3x3 convolution (stride 1 or 2, dilation 1) in one pass over bytes, for
- * {@link Int8DepthwiseOnFloats}, on the paths the float kernel ({@link VectorDepthwise}) takes for the same
- * geometry: small output planes a vector of planes at a time ({@link #channels}); otherwise the input rows pass through a ring of three zero-bordered float rows,
+ * {@link Int8DepthwiseOnFloats}, on the plane-wise paths the float kernel ({@link VectorDepthwise}) takes for
+ * the same geometry (small planes, which it runs a vector of planes at a time, are chunked by
+ * {@link Int8DepthwiseOnFloats} instead): the input rows pass through a ring of three zero-bordered float rows,
  * filled by widening {@code x - zeroPoint} straight from the int8 input (stride 2: split into even and
  * odd columns, as {@link VectorDepthwise#rows2} does), each output row is 9 fused multiply-adds per
  * vector starting from the bias, and the sums are requantized in registers and stored as int8. So no
@@ -54,149 +55,12 @@ final class VectorInt8Depthwise {
    */
   static void conv3x3(byte[] x, int zeroPoint, float[] w, float[] floatBias, int[] bias, Requantize rq, byte[] out,
       int n, int c, int h, int wd, ConvGeometry.Window win, Parallel parallel) {
-    int plane = win.out[0] * win.out[1];
-    if (plane <= VectorDepthwise.SMALL_PLANE || win.stride[0] == 2 && plane <= VectorDepthwise.SMALL_PLANE_S2) {
-      channels(x, zeroPoint, w, floatBias, bias, rq, out, n, c, h, wd, win, parallel);
-    } else if (win.stride[0] == 1 && win.out[1] >= 2 * L) {
+    if (win.stride[0] == 1 && win.out[1] >= 2 * L) {
       rows(x, zeroPoint, w, floatBias, bias, rq, out, n, c, h, wd, win, parallel);
     } else if (win.stride[0] == 1) {
       flat(x, zeroPoint, w, floatBias, bias, rq, out, n, c, h, wd, win, parallel);
     } else {
       rows2(x, zeroPoint, w, floatBias, bias, rq, out, n, c, h, wd, win, parallel);
-    }
-  }
-
-  /**
-   * Small output planes (where the float kernel runs {@link VectorDepthwise#channels}), {@link #L} planes
-   * at a time, pixel-major: the planes of a block are widened into a zero-bordered scratch where each
-   * padded pixel is one vector (lane = plane), so every output pixel is 9 fused multiply-adds of whole
-   * vectors at either stride, requantized in registers with each lane's channel multiplier; the int8
-   * values are then de-interleaved into the output planes. Bytes move in and out by scalar copies (there
-   * is no byte gather): per pixel and plane one load and one store each way.
-   */
-  private static void channels(byte[] x, int zp, float[] w, float[] floatBias, int[] bias, Requantize rq,
-      byte[] out, int n, int c, int h, int wd, ConvGeometry.Window win, Parallel parallel) {
-    int oh = win.out[0];
-    int ow = win.out[1];
-    int s = win.stride[0];
-    int pt = win.padBegin[0];
-    int pl = win.padBegin[1];
-    int hp = (oh - 1) * s + 3; // padded rows and columns that are read
-    int wp = (ow - 1) * s + 3;
-    int rowsIn = Math.max(0, Math.min(h, hp - pt)); // input rows and columns that land in them
-    int colsIn = Math.max(0, Math.min(wd, wp - pl));
-    int planes = n * c;
-    int blocks = (planes + L - 1) / L;
-    int chunks = Math.min(blocks, 4 * parallel.threads());
-    int inSize = hp * wp * L;
-    int plane = oh * ow;
-    int wts = inSize; // 9 weight vectors, the bias vector, the multiplier vector
-    int sums = wts + 11 * L; // float sums of a block with a bias not exact in float
-    parallel.forChunks(chunks, (t, chunk) -> {
-      float[] buf = parallel.scratch(t, sums + plane * L);
-      int[] q = new int[plane * L];
-      java.util.Arrays.fill(buf, 0, inSize, 0f); // the border stays zero: every block writes the same pixels
-      for (int blk = blocks * chunk / chunks, end = blocks * (chunk + 1) / chunks; blk < end; blk++) {
-        int p0 = blk * L;
-        int lanes = Math.min(L, planes - p0);
-        boolean exact = true;
-        for (int j = 0; j < L; j++) {
-          int ch = (p0 + j) % c;
-          boolean lane = j < lanes;
-          for (int tap = 0; tap < 9; tap++) {
-            buf[wts + tap * L + j] = lane ? w[ch * 9 + tap] : 0f;
-          }
-          buf[wts + 9 * L + j] = lane ? floatBias[ch] : 0f;
-          buf[wts + 10 * L + j] = lane ? rq.mult[ch] : 0f;
-          exact &= !lane || !Float.isNaN(floatBias[ch]);
-        }
-        for (int j = 0; j < lanes; j++) {
-          int src = (p0 + j) * h * wd;
-          for (int iy = 0; iy < rowsIn; iy++) {
-            int o = ((iy + pt) * wp + pl) * L + j;
-            int xi = src + iy * wd;
-            for (int ix = 0; ix < colsIn; ix++) {
-              buf[o + ix * L] = x[xi + ix] - zp;
-            }
-          }
-        }
-        if (exact) {
-          pixels(buf, wp, s, oh, ow, wts, rq.lo, rq.hi, rq.zero, q);
-          for (int j = 0; j < lanes; j++) {
-            int dst = (p0 + j) * plane;
-            for (int p = 0; p < plane; p++) {
-              out[dst + p] = (byte) q[p * L + j];
-            }
-          }
-        } else {
-          java.util.Arrays.fill(buf, wts + 9 * L, wts + 10 * L, 0f); // sums without the bias
-          pixelSums(buf, wp, s, oh, ow, wts, sums);
-          for (int j = 0; j < lanes; j++) {
-            int ch = (p0 + j) % c;
-            int dst = (p0 + j) * plane;
-            for (int p = 0; p < plane; p++) {
-              out[dst + p] = (byte) rq.apply((int) buf[sums + p * L + j] + bias[ch], ch);
-            }
-          }
-        }
-      }
-    });
-  }
-
-  /** The output pixels of {@link #channels}, requantized: {@code q[(oy * ow + ox) * L + lane]}. */
-  private static void pixels(float[] buf, int wp, int s, int oh, int ow, int wts, int lo, int hi, int zero, int[] q) {
-    FloatVector w00 = FloatVector.fromArray(F, buf, wts);
-    FloatVector w01 = FloatVector.fromArray(F, buf, wts + L);
-    FloatVector w02 = FloatVector.fromArray(F, buf, wts + 2 * L);
-    FloatVector w10 = FloatVector.fromArray(F, buf, wts + 3 * L);
-    FloatVector w11 = FloatVector.fromArray(F, buf, wts + 4 * L);
-    FloatVector w12 = FloatVector.fromArray(F, buf, wts + 5 * L);
-    FloatVector w20 = FloatVector.fromArray(F, buf, wts + 6 * L);
-    FloatVector w21 = FloatVector.fromArray(F, buf, wts + 7 * L);
-    FloatVector w22 = FloatVector.fromArray(F, buf, wts + 8 * L);
-    FloatVector bv = FloatVector.fromArray(F, buf, wts + 9 * L);
-    FloatVector mv = FloatVector.fromArray(F, buf, wts + 10 * L);
-    FloatVector lov = FloatVector.broadcast(F, (float) lo);
-    FloatVector hiv = FloatVector.broadcast(F, (float) hi);
-    FloatVector magic = FloatVector.broadcast(F, MAGIC);
-    IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - zero); // rounds, then adds the zero point
-    int row = wp * L;
-    int step = s * L;
-    for (int oy = 0, o = 0; oy < oh; oy++) {
-      for (int ox = 0, a = oy * s * row; ox < ow; ox++, a += step, o += L) {
-        FloatVector acc = FloatVector.fromArray(F, buf, a).fma(w00, bv);
-        acc = FloatVector.fromArray(F, buf, a + L).fma(w01, acc);
-        acc = FloatVector.fromArray(F, buf, a + 2 * L).fma(w02, acc);
-        acc = FloatVector.fromArray(F, buf, a + row).fma(w10, acc);
-        acc = FloatVector.fromArray(F, buf, a + row + L).fma(w11, acc);
-        acc = FloatVector.fromArray(F, buf, a + row + 2 * L).fma(w12, acc);
-        acc = FloatVector.fromArray(F, buf, a + 2 * row).fma(w20, acc);
-        acc = FloatVector.fromArray(F, buf, a + 2 * row + L).fma(w21, acc);
-        acc = FloatVector.fromArray(F, buf, a + 2 * row + 2 * L).fma(w22, acc);
-        // as in rowQ: clamp by compare and blend, round by MAGIC
-        FloatVector v = acc.mul(mv);
-        v = v.blend(lov, v.lt(lov));
-        v.blend(hiv, v.compare(VectorOperators.GT, hiv)).add(magic).reinterpretAsInts().sub(magicBits).intoArray(q, o);
-      }
-    }
-  }
-
-  /** As {@link #pixels} without requantization: float sums (bias vector included) at {@code buf[so + pixel * L]}. */
-  private static void pixelSums(float[] buf, int wp, int s, int oh, int ow, int wts, int so) {
-    int row = wp * L;
-    int step = s * L;
-    FloatVector bv = FloatVector.fromArray(F, buf, wts + 9 * L);
-    for (int oy = 0, o = so; oy < oh; oy++) {
-      for (int ox = 0, a = oy * s * row; ox < ow; ox++, a += step, o += L) {
-        FloatVector acc = bv;
-        for (int ky = 0; ky < 3; ky++) {
-          for (int kx = 0; kx < 3; kx++) {
-            acc = FloatVector.fromArray(F, buf, a + ky * row + kx * L)
-                .fma(FloatVector.fromArray(F, buf, wts + (ky * 3 + kx) * L), acc);
-          }
-        }
-        acc.intoArray(buf, o);
-      }
     }
   }
 

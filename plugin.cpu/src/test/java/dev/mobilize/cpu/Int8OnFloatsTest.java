@@ -28,6 +28,8 @@ class Int8OnFloatsTest {
       "3, 33, 33, 2, 1, 5, -128, false",
       "3, 7, 7, 1, 1, 40, 37, false", // small planes: a vector's worth of planes at a time
       "3, 7, 7, 2, 1, 35, -128, false", // and a last block of fewer planes
+      "3, 28, 28, 2, 1, 35, -128, true", // stride 2 to at most 14x14: whole blocks of planes too
+      "3, 26, 26, 2, 1, 33, 0, false",
       "5, 9, 11, 1, 2, 4, -128, false", // not 3x3: widened planes on the float kernel
       "3, 40, 40, 1, 0, 3, 0, false",
       // 3x3 in one pass (VectorInt8Depthwise): stride 1 rows wider than two vectors and flat runs, stride 2
