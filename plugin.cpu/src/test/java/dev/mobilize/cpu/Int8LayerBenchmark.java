@@ -128,14 +128,7 @@ public final class Int8LayerBenchmark {
         old.run(x, 1, cg, l.hw(), l.hw(), l.k(), l.k(), win, pointwise, out, ex);
       }
     };
-    Consumer<Void> chunked = v -> {
-      if (dw != null) {
-        dw.runChunked(x, 1, l.hw(), l.hw(), win, out, ex.parallel, dwScratch);
-      } else {
-        now.accept(null);
-      }
-    };
-    List<Consumer<Void>> all = List.of(fl, chunked, now);
+    List<Consumer<Void>> all = List.of(fl, before, now);
     double[][] t = new double[3][runs];
     for (int i = 0; i < 30; i++) {
       all.forEach(c -> c.accept(null));
