@@ -103,7 +103,7 @@ final class Int8DepthwiseOnFloats {
   }
 
   /** {@link #run} on chunks of widened planes, whatever the window. */
-  void runChunked(byte[] x, int n, int h, int wd, ConvGeometry.Window win, byte[] out, Parallel par,
+  private void runChunked(byte[] x, int n, int h, int wd, ConvGeometry.Window win, byte[] out, Parallel par,
       float[][][] scratch) {
     int planes = n * m;
     int in = h * wd;
