@@ -157,15 +157,15 @@ final class VectorInt8 {
    * the product {@link Requantize#apply} forms.
    */
   static void requantizeSums(float[] sums, int so, float bias, int c, Requantize rq, int count, byte[] out, int o) {
-    int i = 0;
-    if (rq.post == null) {
+    if (rq.post == null && count >= L) {
       FloatVector b = FloatVector.broadcast(F, bias);
       FloatVector mult = FloatVector.broadcast(F, rq.mult[c]);
       FloatVector lo = FloatVector.broadcast(F, (float) rq.lo);
       FloatVector hi = FloatVector.broadcast(F, (float) rq.hi);
       FloatVector magic = FloatVector.broadcast(F, MAGIC);
       IntVector magicBits = IntVector.broadcast(I, MAGIC_BITS - rq.zero); // rounds, then adds the zero point
-      for (; i + L <= count; i += L) {
+      for (int j = 0; j < count; j += L) {
+        int i = Math.min(j, count - L); // the last vector may overlap the one before: same values again
         // clamping to the integers lo, hi before rounding equals clamping after it (rounding is monotone)
         // (compare and blend: cheaper than the vector max and min, which order signed zeros and NaN)
         FloatVector v = FloatVector.fromArray(F, sums, so + i).add(b).mul(mult);
@@ -174,8 +174,9 @@ final class VectorInt8 {
         v.reinterpretAsInts().sub(magicBits).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
             .intoArray(out, o + i);
       }
+      return;
     }
-    for (; i < count; i++) {
+    for (int i = 0; i < count; i++) {
       out[o + i] = (byte) rq.apply((int) (sums[so + i] + bias), c);
     }
   }
