@@ -3,16 +3,7 @@ package dev.mobilize.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mobilize.ir.DataType;
-import dev.mobilize.ir.Graph;
-import dev.mobilize.ir.Node;
-import dev.mobilize.ir.Shape;
-import dev.mobilize.ir.Tensor;
-import dev.mobilize.ir.ValueInfo;
-import dev.mobilize.service.Problem;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,18 +32,8 @@ class QuantizeInt8Test {
     float[] special = {Float.NaN, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e30f, -1e30f,
         2.5f * scale, 3.5f * scale, -2.5f * scale, 127.5f * scale, -128.5f * scale};
     System.arraycopy(special, 0, x, 1000, special.length);
-    Node node = Node.builder("QuantizeInt8").domain(Node.MOBILIZE_DOMAIN).name("q").inputs("x", "s").outputs("y")
-        .attributes(dev.mobilize.ir.Attributes.builder().set("zero_point", (long) zero).build()).build();
-    Graph g = Graph.builder("q").input(new ValueInfo("x", DataType.FLOAT, Shape.of(n)))
-        .initializer("s", Tensor.scalar(scale)).nodes(List.of(node))
-        .output(new ValueInfo("y", DataType.INT8, Shape.UNKNOWN)).build();
-    List<Problem> problems = new ArrayList<>();
-    Program p = Program.compile(g, 21, Set.of(), Kernels.TABLE, problems);
-    assertEquals(List.of(), problems);
-    byte[] y;
-    try (Parallel par = new Parallel(2)) {
-      y = p.run(new NdArray[] {NdArray.ofFloats(new int[] {n}, x)}, null, new Exec(par))[0].b;
-    }
+    byte[] y = ScaleNode.run("QuantizeInt8", zero, scale, DataType.FLOAT, DataType.INT8,
+        NdArray.ofFloats(new int[] {n}, x)).b;
     for (int i = 0; i < n; i++) {
       int expected = (int) Math.max(-128, Math.min(127, Math.rint(x[i] / scale) + zero));
       assertEquals(expected, y[i], "x = " + x[i] + " at " + i);
