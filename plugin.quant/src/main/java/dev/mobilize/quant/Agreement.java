@@ -114,11 +114,6 @@ final class Agreement {
     return k % 2 == 1 ? m.get(k / 2) : (m.get(k / 2 - 1) + m.get(k / 2)) / 2;
   }
 
-  /** How many rows flipped their arg-max. */
-  int flips() {
-    return flipMargins.size();
-  }
-
   double maxAbsError() {
     return maxAbs;
   }
