@@ -6,10 +6,12 @@ import dev.mobilize.ir.Graph;
 import dev.mobilize.ir.Node;
 import dev.mobilize.ir.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -91,13 +93,8 @@ final class FuseBlocksForCpu {
     if (!changed) {
       return g;
     }
-    List<Node> kept = new ArrayList<>();
-    for (Node n : nodes) {
-      if (n != null) {
-        kept.add(n);
-      }
-    }
-    return g.toBuilder().nodes(kept).build();
+    nodes.removeIf(Objects::isNull);
+    return g.toBuilder().nodes(nodes).build();
   }
 
   private static Node fused(Node expand, Node dw, Node project) {
@@ -172,8 +169,8 @@ final class FuseBlocksForCpu {
     }
     long[] d = consts.get(n.input(1)).dims();
     Attributes a = n.attributes();
-    return d[2] == 1 && d[3] == 1 && a.getInt("group", 1) == 1 && ones(a.ints("strides", null))
-        && ones(a.ints("dilations", null)) && zeros(a.ints("pads", null))
+    return d[2] == 1 && d[3] == 1 && a.getInt("group", 1) == 1 && all(a.ints("strides", null), 1)
+        && all(a.ints("dilations", null), 1) && all(a.ints("pads", null), 0)
         && List.of("NOTSET", "VALID").contains(a.getString("auto_pad", "NOTSET"));
   }
 
@@ -186,25 +183,8 @@ final class FuseBlocksForCpu {
     return d[1] == 1 && n.attributes().getInt("group", 1) == d[0] && d[0] > 1;
   }
 
-  private static boolean ones(long[] v) {
-    if (v != null) {
-      for (long x : v) {
-        if (x != 1) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private static boolean zeros(long[] v) {
-    if (v != null) {
-      for (long x : v) {
-        if (x != 0) {
-          return false;
-        }
-      }
-    }
-    return true;
+  /** Every element of {@code v} (absent: the ONNX default) is {@code value}. */
+  private static boolean all(long[] v, long value) {
+    return v == null || Arrays.stream(v).allMatch(x -> x == value);
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Prepare-time rewrites for speed, private to the executor (the model handed in is not changed):
@@ -97,13 +98,8 @@ final class FuseForCpu {
     if (!changed) {
       return g;
     }
-    List<Node> kept = new ArrayList<>();
-    for (Node n : nodes) {
-      if (n != null) {
-        kept.add(n);
-      }
-    }
-    return b.nodes(kept).build();
+    nodes.removeIf(Objects::isNull);
+    return b.nodes(nodes).build();
   }
 
   private static void countUses(Graph g, Map<String, Integer> uses) {
