@@ -83,8 +83,6 @@ final class VectorInt8Depthwise {
       byte[] tmp = new byte[L];
       for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
         int ch = i % c;
-        int wo = ch * 9;
-        float b = floatBias[ch];
         int xo = i * h * wd;
         int oo = i * oh * ow;
         int filled = -1; // padded rows [0, filled] are in the ring
@@ -102,18 +100,7 @@ final class VectorInt8Depthwise {
           int a0 = oy % 3 * pw;
           int a1 = (oy + 1) % 3 * pw;
           int a2 = (oy + 2) % 3 * pw;
-          int o = oo + oy * ow;
-          if (Float.isNaN(b)) {
-            rowSums(buf, a0, a1, a2, 1, 2, w, wo, owV, buf, sums);
-            for (int ox = 0; ox < ow; ox++) {
-              out[o + ox] = (byte) rq.apply((int) buf[sums + ox] + bias[ch], ch);
-            }
-          } else if (ow >= L) {
-            rowQ(buf, a0, a1, a2, 1, 2, w, wo, b, rq.mult[ch], rq.lo, rq.hi, rq.zero, ow, out, o);
-          } else {
-            rowQ(buf, a0, a1, a2, 1, 2, w, wo, b, rq.mult[ch], rq.lo, rq.hi, rq.zero, L, tmp, 0);
-            System.arraycopy(tmp, 0, out, o, ow);
-          }
+          outputRow(buf, a0, a1, a2, 1, 2, w, ch, floatBias, bias, rq, ow, owV, sums, tmp, out, oo + oy * ow);
         }
       }
     });
@@ -207,8 +194,6 @@ final class VectorInt8Depthwise {
       byte[] tmp = new byte[L];
       for (int i = planes * chunk / chunks, end = planes * (chunk + 1) / chunks; i < end; i++) {
         int ch = i % c;
-        int wo = ch * 9;
-        float b = floatBias[ch];
         int xo = i * h * wd;
         int oo = i * oh * ow;
         int filled = -1; // padded rows [0, filled] are in the ring
@@ -228,21 +213,33 @@ final class VectorInt8Depthwise {
           int e0 = ring + r0 % 3 * 2 * half;
           int e1 = ring + (r0 + 1) % 3 * 2 * half;
           int e2 = ring + (r0 + 2) % 3 * 2 * half;
-          int o = oo + oy * ow;
-          if (Float.isNaN(b)) {
-            rowSums(buf, e0, e1, e2, half, 1, w, wo, owV, buf, sums);
-            for (int ox = 0; ox < ow; ox++) {
-              out[o + ox] = (byte) rq.apply((int) buf[sums + ox] + bias[ch], ch);
-            }
-          } else if (ow >= L) {
-            rowQ(buf, e0, e1, e2, half, 1, w, wo, b, rq.mult[ch], rq.lo, rq.hi, rq.zero, ow, out, o);
-          } else {
-            rowQ(buf, e0, e1, e2, half, 1, w, wo, b, rq.mult[ch], rq.lo, rq.hi, rq.zero, L, tmp, 0);
-            System.arraycopy(tmp, 0, out, o, ow);
-          }
+          outputRow(buf, e0, e1, e2, half, 1, w, ch, floatBias, bias, rq, ow, owV, sums, tmp, out, oo + oy * ow);
         }
       }
     });
+  }
+
+  /**
+   * One output row of {@code ow} int8 values at {@code out[o ..]} of channel {@code ch} from the ring rows at
+   * {@code a0, a1, a2} (taps at {@code 0, k1, k2}, as {@link #rowQ}): requantized in registers, through the
+   * vector-wide {@code tmp} when the row is narrower than a vector, or, for a bias not exact in float, as
+   * float sums at {@code buf[sums ..]} (a row of {@code owV}) requantized from int32.
+   */
+  private static void outputRow(float[] buf, int a0, int a1, int a2, int k1, int k2, float[] w, int ch,
+      float[] floatBias, int[] bias, Requantize rq, int ow, int owV, int sums, byte[] tmp, byte[] out, int o) {
+    float b = floatBias[ch];
+    int wo = ch * 9;
+    if (Float.isNaN(b)) {
+      rowSums(buf, a0, a1, a2, k1, k2, w, wo, owV, buf, sums);
+      for (int ox = 0; ox < ow; ox++) {
+        out[o + ox] = (byte) rq.apply((int) buf[sums + ox] + bias[ch], ch);
+      }
+    } else if (ow >= L) {
+      rowQ(buf, a0, a1, a2, k1, k2, w, wo, b, rq.mult[ch], rq.lo, rq.hi, rq.zero, ow, out, o);
+    } else {
+      rowQ(buf, a0, a1, a2, k1, k2, w, wo, b, rq.mult[ch], rq.lo, rq.hi, rq.zero, L, tmp, 0);
+      System.arraycopy(tmp, 0, out, o, ow);
+    }
   }
 
   /**
